@@ -176,12 +176,23 @@ def _check_header(raw: pd.DataFrame, fields: list[Field], label: str) -> None:
         )
 
 
-def _row_label(raw: pd.DataFrame, position: int) -> str:
+_IDENTIFYING = ("referendum_date", "unit_id", "unit_name", "stage", "timestamp", "organisation_en",
+                "survey_id", "indicator", "fact_id", "date", "new_region_en")
+
+
+def _row_label(frame: pd.DataFrame, position: int) -> str:
     """``row 7 (unit_id=almaty_city, stage=final)``: the data row number and what identifies it."""
-    keys = [c for c in ("referendum_date", "unit_id", "unit_name", "stage", "timestamp", "organisation_en",
-                        "survey_id", "indicator", "fact_id", "date", "new_region_en") if c in raw.columns]
-    shown = ", ".join(f"{k}={raw.iloc[position][k]}" for k in keys[:3] if raw.iloc[position][k] != "")
+    keys = [c for c in _IDENTIFYING if c in frame.columns][:3]
+    cells = {k: frame.iloc[position][k] for k in keys}
+    shown = ", ".join(f"{k}={_plain(v)}" for k, v in cells.items() if not (pd.isna(v) or v == ""))
     return f"row {position + 1}" + (f" ({shown})" if shown else "")
+
+
+def _plain(value: object) -> str:
+    """A cell as it stands in the file (dates without a time part)."""
+    if isinstance(value, pd.Timestamp) and value == value.normalize() and value.tzinfo is None:
+        return value.strftime("%Y-%m-%d")
+    return str(value)
 
 
 def _fail(label: str, raw: pd.DataFrame, position: int, column: str, problem: str) -> DataError:
@@ -288,7 +299,10 @@ def _check_enum(values: pd.Series, present: pd.Series, constraints: Mapping[str,
     allowed_text = {str(a).lower() if isinstance(a, bool) else str(a) for a in allowed}
     for i, (value, ok) in enumerate(zip(values, present, strict=True)):
         if ok and value not in allowed_text:
-            raise _fail(label, raw, i, name, f"{value!r} is not allowed; expected one of {sorted(allowed_text)}")
+            close = difflib.get_close_matches(value, sorted(allowed_text), n=3, cutoff=0.5)
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            what = f"unknown unit {value!r}" if name in UNIT_KEY_COLUMNS else f"{value!r} is not allowed"
+            raise _fail(label, raw, i, name, f"{what}; expected one of {sorted(allowed_text)}.{hint}")
 
 
 def _range_for(constraints: Mapping[str, Any], name: str) -> tuple[float | None, float | None]:
@@ -367,8 +381,8 @@ def _check_counts(frame: pd.DataFrame, label: str) -> None:
             over = frame[part].notna() & frame[whole].notna() & (frame[part] > frame[whole])
             if over.any():
                 i = int(frame.index[over][0])
-                raise DataError(f"{label}: row {i + 1}: {part} = {frame.at[i, part]} exceeds {whole} = "
-                                f"{frame.at[i, whole]}; expected at most the number registered")
+                raise DataError(f"{label}: {_row_label(frame, i)}: {part} = {frame[part].iloc[i]!s} exceeds {whole} = "
+                                f"{frame[whole].iloc[i]!s}; expected at most the number registered")
 
 
 def _check_parts_sum(frame: pd.DataFrame, parts: list[str], label: str) -> None:
@@ -381,11 +395,11 @@ def _check_parts_sum(frame: pd.DataFrame, parts: list[str], label: str) -> None:
         names = " + ".join(given)
         if len(given) == len(COUNT_PARTS) and total != whole:
             raise DataError(
-                f"{label}: row {i + 1}: {names} = {total}, but took_part = {whole} "
+                f"{label}: {_row_label(frame, i)}: {names} = {total}, but took_part = {whole} "
                 f"(difference {total - whole}); expected the four parts to add up to all who took part"
             )
         if given and total > whole:
-            raise DataError(f"{label}: row {i + 1}: {names} = {total} exceeds took_part = {whole}; "
+            raise DataError(f"{label}: {_row_label(frame, i)}: {names} = {total} exceeds took_part = {whole}; "
                             f"expected the parts to be at most all who took part")
 
 

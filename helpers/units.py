@@ -21,10 +21,9 @@ import pandas as pd
 from helpers import load
 from helpers.errors import UnknownUnitError
 
-_GENERIC_WORDS = {
-    "region", "oblast", "oblysy", "province", "city", "of", "the", "obl", "g",
-    "область", "обл", "облысы", "город", "г", "қаласы", "қ",
-}
+_OBLAST_WORDS = {"region", "oblast", "oblysy", "province", "obl", "область", "обл", "облысы"}
+_CITY_WORDS = {"city", "g", "город", "г", "қаласы", "қ"}
+_GENERIC_WORDS = _OBLAST_WORDS | _CITY_WORDS | {"of", "the"}
 _SEPARATORS = re.compile(r"[\s\-‐‑–—_.,()'’«»\"/]+")
 _AMBIGUOUS = "__ambiguous__"
 
@@ -47,12 +46,27 @@ def _names_of(row: pd.Series) -> list[str]:
     return [str(n) for n in names if isinstance(n, str) and n]
 
 
+def _kind_hint(key: str) -> str | None:
+    """'oblast' or 'city' when the name says which (e.g. "Almaty oblast"), else None."""
+    words = set(key.split())
+    if words & _OBLAST_WORDS and not words & _CITY_WORDS:
+        return "oblast"
+    if words & _CITY_WORDS and not words & _OBLAST_WORDS:
+        return "city"
+    return None
+
+
+def _add_loose(index: dict[str, str], short: str, unit_id: str) -> None:
+    index[short] = unit_id if index.get(short, unit_id) == unit_id else _AMBIGUOUS
+
+
 @lru_cache(maxsize=4)
-def _index(folder: str | None) -> dict[str, str]:
-    """Map every normalised name (and its generic-word-free form, where unambiguous) to a unit_id."""
+def _indexes(folder: str | None) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """Normalised name -> unit_id, and per kind the generic-word-free forms (ambiguous ones marked)."""
     units = load.table("units", folder)
     exact: dict[str, str] = {}
     loose: dict[str, str] = {}
+    by_kind: dict[str, dict[str, str]] = {"oblast": {}, "city": {}}
     for _, row in units.iterrows():
         unit_id = str(row["unit_id"])
         for name in _names_of(row):
@@ -60,10 +74,15 @@ def _index(folder: str | None) -> dict[str, str]:
             exact[key] = unit_id
             short = _strip_generic(key)
             if short:
-                loose[short] = unit_id if loose.get(short, unit_id) == unit_id else _AMBIGUOUS
+                _add_loose(loose, short, unit_id)
+                _add_loose(by_kind.setdefault(str(row["kind"]), {}), short, unit_id)
     for short, unit_id in loose.items():
         exact.setdefault(short, unit_id)
-    return exact
+    return exact, by_kind
+
+
+def _index(folder: str | None) -> dict[str, str]:
+    return _indexes(folder)[0]
 
 
 def _folder_key(folder: Path | str | None) -> str | None:
@@ -74,9 +93,13 @@ def lookup(name: str, folder: Path | str | None = None) -> str:
     """Return the unit_id for a name or code, or raise :class:`UnknownUnitError` with suggestions."""
     if not isinstance(name, str) or not name.strip():
         raise UnknownUnitError(str(name), [])
-    index = _index(_folder_key(folder))
+    exact, by_kind = _indexes(_folder_key(folder))
     key = normalise(name)
-    unit_id = index.get(key, index.get(_strip_generic(key)))
+    hint = _kind_hint(key)
+    unit_id = exact.get(key)
+    if unit_id is None:
+        short = _strip_generic(key)
+        unit_id = by_kind[hint].get(short) if hint else exact.get(short)
     if unit_id is None or unit_id == _AMBIGUOUS:
         raise UnknownUnitError(name, suggest(name, folder))
     return unit_id

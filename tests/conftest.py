@@ -1,0 +1,51 @@
+"""Shared fixtures: the repository's data folder and temporary copies of it to break on purpose."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+REFERENCE = ROOT.parent / "shared" / "reference"
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A throw-away copy of data/ that a test may damage; data/ itself is never touched."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    return target
+
+
+CsvEdit = Callable[[list[list[str]]], None]
+
+
+def edit_csv(path: Path, change: CsvEdit) -> None:
+    """Read a CSV into rows (header first), let ``change`` edit them in place, write it back."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    change(rows)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def set_cell(path: Path, match: dict[str, str], column: str, value: str) -> int:
+    """Set ``column`` to ``value`` in the first row whose cells equal ``match``; return its data-row number."""
+    found: list[int] = []
+
+    def change(rows: list[list[str]]) -> None:
+        header = rows[0]
+        for number, row in enumerate(rows[1:], start=1):
+            if all(row[header.index(k)] == v for k, v in match.items()):
+                row[header.index(column)] = value
+                found.append(number)
+                return
+        raise AssertionError(f"no row of {path.name} matches {match}")
+
+    edit_csv(path, change)
+    return found[0]
