@@ -1,0 +1,244 @@
+"""Main job: execute every notebook in a fresh kernel, write normalised outputs back, build the site.
+
+    .venv/bin/python scripts/build_site.py               # execute (2 parallel kernels) + render _site/
+    .venv/bin/python scripts/build_site.py --no-execute  # render the committed outputs only
+    .venv/bin/python scripts/build_site.py --jobs 1 --out /tmp/site
+
+A notebook is written back only if it ran without error (and only if its bytes changed); any
+failure stops the job with a non-zero exit naming the notebook and the cell, and the previous
+site stays in place: pages are built in a temporary folder that replaces ``_site/`` at the end.
+Running the job twice gives byte-identical notebooks and pages (no timestamps, random ids or
+absolute paths). Rendering details and the choice of nbconvert are in ``scripts/site_render.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from site_execute import RunResult, run_all, write_if_changed
+from site_render import (
+    LinkMapper,
+    NotebookInfo,
+    SiteRenderer,
+    copy_file,
+    markdown_section,
+    network_problems,
+    read_notebook_info,
+    thumbnail,
+    write_text,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
+PAGE_LIMIT = 1_500_000  # bytes, any single file of the site
+SITE_LIMIT = 10_000_000  # bytes, the whole site
+PLACEHOLDER_README = "# Data package\n\nThe data README has not been written yet.\n"
+
+
+class BuildError(Exception):
+    """A failure that stops the job; the message is shown to the user."""
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-execute", action="store_true", help="render the committed outputs only")
+    parser.add_argument("--jobs", type=int, default=2, help="notebooks executed in parallel (default 2)")
+    parser.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell (default 600)")
+    parser.add_argument("--out", type=Path, default=ROOT / "_site", help="site folder (default _site/)")
+    parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks", help="notebooks folder")
+    parser.add_argument("--data", type=Path, default=ROOT / "data", help="data package folder")
+    parser.add_argument("--readme", type=Path, default=ROOT / "README.md", help="project README (findings)")
+    return parser.parse_args(argv)
+
+
+def display_path(path: Path) -> str:
+    """Path relative to the working directory when possible (never print absolute repo paths)."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def find_notebooks(folder: Path) -> list[Path]:
+    """The numbered notebooks, in order."""
+    return sorted(folder.glob(NOTEBOOK_GLOB))
+
+
+def execute(paths: list[Path], jobs: int, timeout: int) -> None:
+    """Run the notebooks; write back the successful ones; raise BuildError on any failure."""
+    failures: list[RunResult] = []
+    for result in run_all(paths, jobs, timeout):
+        if not result.ok:
+            failures.append(result)
+            print(f"FAILED   {result.path.name} ({result.seconds:.1f} s)", flush=True)
+            continue
+        changed = write_if_changed(result.path, result.text)
+        state = "updated" if changed else "unchanged"
+        print(f"executed {result.path.name} ({result.seconds:.1f} s, {state})", flush=True)
+        for warning in result.warnings:
+            print(f"  warning: {warning}", flush=True)
+    if failures:
+        reports = "\n\n".join(f.error for f in failures)
+        raise BuildError(f"notebook execution failed (nothing written back for it):\n{reports}")
+
+
+def load_datapackage(data_dir: Path) -> dict[str, Any]:
+    """datapackage.json as a dict ({} when absent)."""
+    path = data_dir / "datapackage.json"
+    if not path.exists():
+        return {}
+    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
+
+
+def resource_paths(package: dict[str, Any], data_dir: Path) -> list[tuple[dict[str, Any], str]]:
+    """(resource, relative path) for every local resource file of the package that exists."""
+    found: list[tuple[dict[str, Any], str]] = []
+    for resource in package.get("resources", []):
+        paths = resource.get("path", [])
+        for rel in [paths] if isinstance(paths, str) else paths:
+            if "://" not in rel and ".." not in Path(rel).parts and (data_dir / rel).is_file():
+                found.append((resource, rel))
+    return found
+
+
+def published_files(infos: list[NotebookInfo], package_files: list[str], has_package: bool) -> dict[str, str]:
+    """Repository path -> site path for everything the site publishes."""
+    published = {"README.md": "index.html", "data/README.md": "data/README.html"}
+    published.update({f"notebooks/{info.stem}.ipynb": info.page for info in infos})
+    if has_package:
+        published["data/datapackage.json"] = "data/datapackage.json"
+    published.update({f"data/{rel}": f"data/{rel}" for rel in package_files})
+    return published
+
+
+def package_sources(package: dict[str, Any]) -> list[dict[str, str]]:
+    """The package's ``sources`` as title/href pairs (href only for web addresses)."""
+    sources = []
+    for source in package.get("sources", []):
+        link = source.get("path") or source.get("url") or ""
+        href = link if link.startswith(("https://", "http://")) else ""
+        sources.append({"title": source.get("title") or link, "href": href})
+    return sources
+
+
+def build(args: argparse.Namespace, paths: list[Path], staging: Path) -> list[str]:
+    """Write every page of the site into ``staging``; return warnings (unresolved links)."""
+    package = load_datapackage(args.data)
+    config = json.loads((ROOT / "site_template/site.json").read_text(encoding="utf-8"))
+    renderer = SiteRenderer(ROOT / "site_template", {**config, "has_package": bool(package)})
+    infos = [read_notebook_info(path) for path in paths]
+    package_files = resource_paths(package, args.data)
+    links = LinkMapper(published_files(infos, [rel for _, rel in package_files], bool(package)))
+
+    for position, info in enumerate(infos):
+        prev = infos[position - 1] if position > 0 else None
+        nxt = infos[position + 1] if position + 1 < len(infos) else None
+        html = renderer.notebook_page(info, prev, nxt)
+        write_text(staging / info.page, links.rewrite(html, "notebooks", info.page))
+        if info.key_png:
+            (staging / "img").mkdir(exist_ok=True)
+            (staging / "img" / f"{info.stem}.png").write_bytes(thumbnail(info.key_png))
+
+    readme_path = args.data / "README.md"
+    readme = readme_path.read_text(encoding="utf-8") if readme_path.exists() else PLACEHOLDER_README
+    write_text(staging / "data/README.html", links.rewrite(renderer.data_page(readme), "data", "data/README.html"))
+    if package:
+        copy_file(args.data / "datapackage.json", staging / "data/datapackage.json")
+    for _, rel in package_files:
+        copy_file(args.data / rel, staging / "data" / rel)
+
+    findings = markdown_section(args.readme.read_text(encoding="utf-8"), "finding") if args.readme.exists() else ""
+    resources = [{"name": rel, "title": res.get("title", ""), "href": f"data/{rel}"} for res, rel in package_files]
+    index = renderer.index_page(infos, findings, package_sources(package), resources)
+    write_text(staging / "index.html", links.rewrite(index, "", "index.html"))
+    return [f"link not published in the site: {item}" for item in links.unresolved]
+
+
+def check_site(staging: Path) -> list[tuple[str, int]]:
+    """Enforce the offline rule and the size budgets; return (file, bytes) sorted by name."""
+    sizes: list[tuple[str, int]] = []
+    problems: list[str] = []
+    absolute_root = str(ROOT)
+    for path in sorted(p for p in staging.rglob("*") if p.is_file()):
+        rel = path.relative_to(staging).as_posix()
+        sizes.append((rel, path.stat().st_size))
+        if path.suffix == ".html":
+            html = path.read_text(encoding="utf-8")
+            problems += network_problems(html, rel)
+            if absolute_root in html:
+                problems.append(f"{rel}: contains the absolute path of the repository")
+        if path.stat().st_size > PAGE_LIMIT:
+            problems.append(f"{rel}: {path.stat().st_size / 1e6:.2f} MB > {PAGE_LIMIT / 1e6:.1f} MB per page")
+    total = sum(size for _, size in sizes)
+    if total > SITE_LIMIT:
+        problems.append(f"site is {total / 1e6:.2f} MB > {SITE_LIMIT / 1e6:.0f} MB")
+    if problems:
+        raise BuildError("site check failed:\n  " + "\n  ".join(problems))
+    return sizes
+
+
+def swap_into_place(staging: Path, dest: Path) -> None:
+    """Replace ``dest`` by ``staging`` with two renames (the old site survives any earlier failure)."""
+    old = dest.with_name(dest.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if dest.exists():
+        dest.rename(old)
+    staging.rename(dest)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def print_sizes(sizes: list[tuple[str, int]]) -> None:
+    """Size of every page and of the whole site."""
+    print("site files:")
+    for rel, size in sizes:
+        print(f"  {size / 1e3:9.1f} kB  {rel}")
+    print(f"  {sum(s for _, s in sizes) / 1e6:9.2f} MB  total ({len(sizes)} files)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the job; return the process exit code."""
+    args = parse_args(argv)
+    args.out = args.out.resolve()
+    paths = find_notebooks(args.notebooks)
+    if not paths:
+        print(f"warning: no notebooks matching {NOTEBOOK_GLOB} in {display_path(args.notebooks)}")
+    started = time.perf_counter()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=args.out.name + ".tmp-", dir=args.out.parent))
+    staging.chmod(0o755)
+    try:
+        if not args.no_execute and paths:
+            execute(paths, args.jobs, args.timeout)
+        for warning in build(args, paths, staging):
+            print(f"warning: {warning}")
+        sizes = check_site(staging)
+        swap_into_place(staging, args.out)
+    except BuildError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        print(f"error: {exc}\nThe previous site (if any) was left unchanged.", file=sys.stderr)
+        return 1
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    print_sizes(sizes)
+    print(f"built {len(paths)} notebook pages in {time.perf_counter() - started:.1f} s")
+    print(f"open the site: {display_path(args.out / 'index.html')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
