@@ -26,8 +26,7 @@ site: env
 test: env  ## the whole test suite: lint, types, data package, helpers, notebooks (nbval), site in a browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/frictionless validate --trusted data/datapackage.json
-	$(BIN)/python -m pytest -n $(JOBS) --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval --nbval-current-env
 
 lint: env
 	$(BIN)/ruff check .
@@ -36,10 +35,10 @@ typecheck: env
 	$(BIN)/mypy
 
 validate: env  ## the full Frictionless validation of data/datapackage.json
-	$(BIN)/frictionless validate --trusted data/datapackage.json
+	$(BIN)/frictionless validate data/datapackage.json
 
 nbtest: env  ## only the notebooks' stored outputs against a fresh run
-	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
+	$(BIN)/python -m pytest --nbval --nbval-current-env notebooks
 
 browser: env  ## only the browser test of the rendered site
 	$(BIN)/python -m pytest tests/browser
