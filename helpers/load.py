@@ -19,6 +19,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -261,10 +262,11 @@ def _as_boolean(values: pd.Series, present: pd.Series, name: str, label: str, ra
 
 
 def _as_date(values: pd.Series, present: pd.Series, name: str, label: str, raw: pd.DataFrame) -> pd.Series:
-    for i, (value, ok) in enumerate(zip(values, present, strict=True)):
-        if ok and (not _DATE.match(value) or pd.isna(pd.to_datetime(value, format="%Y-%m-%d", errors="coerce"))):
+    parsed = pd.to_datetime(values.where(present, None), format="%Y-%m-%d", errors="coerce")
+    for i, (value, ok, stamp) in enumerate(zip(values, present, parsed, strict=True)):
+        if ok and (pd.isna(stamp) or not _DATE.match(value)):
             raise _fail(label, raw, i, name, f"{value!r} is not a date; expected YYYY-MM-DD")
-    return pd.to_datetime(values.where(present, None), format="%Y-%m-%d").astype("datetime64[s]")
+    return parsed.astype("datetime64[s]")
 
 
 def _as_datetime(values: pd.Series, present: pd.Series, name: str, label: str, raw: pd.DataFrame) -> pd.Series:
@@ -273,12 +275,15 @@ def _as_datetime(values: pd.Series, present: pd.Series, name: str, label: str, r
         if not ok:
             parsed.append(pd.NaT)
             continue
-        stamp = pd.to_datetime(value, errors="coerce")
-        if pd.isna(stamp) or stamp.tzinfo is None:
+        try:
+            stamp = datetime.fromisoformat(value.strip())
+        except ValueError:
+            stamp = None
+        if stamp is None or stamp.tzinfo is None:
             raise _fail(label, raw, i, name, f"{value!r} is not a date-time with a UTC offset; "
                                              f"expected e.g. 2022-06-05T10:00:00+06:00")
-        parsed.append(stamp.tz_convert("UTC"))
-    return pd.Series(pd.DatetimeIndex(parsed, tz="UTC").tz_convert(CAPITAL_TZ), index=values.index)
+        parsed.append(stamp.astimezone(UTC))
+    return pd.Series(pd.DatetimeIndex(parsed).tz_convert(CAPITAL_TZ), index=values.index)
 
 
 _CONVERTERS: dict[str, Callable[[pd.Series, pd.Series, str, str, pd.DataFrame], pd.Series]] = {
