@@ -10,6 +10,7 @@ embedded as base64 data URIs, so the site opens from disk or any static host wit
 from __future__ import annotations
 
 import base64
+import html as html_lib
 import io
 import json
 import posixpath
@@ -187,9 +188,9 @@ def network_problems(html: str, page: str) -> list[str]:
 
 
 def slugify(text: str) -> str:
-    """A stable heading id."""
-    slug = re.sub(r"[^\w\- ]", "", re.sub(r"<[^>]+>", "", text).lower()).strip()
-    return re.sub(r"[\s]+", "-", slug) or "section"
+    """A stable heading id, as GitHub makes them (so README links like ``#per-unit-searches`` work)."""
+    plain = html_lib.unescape(re.sub(r"<[^>]+>", "", text)).strip().lower()
+    return re.sub(r"[^\w\- ]", "", plain).replace(" ", "-") or "section"
 
 
 def add_heading_ids(html: str) -> str:

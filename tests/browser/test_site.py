@@ -52,6 +52,17 @@ def check_images(page: Any, url: str) -> list[str]:
     return [f"{url}: image not rendered ({img['src']}...)" for img in images if img["width"] <= 0]
 
 
+def check_fragments(page: Any, url: str) -> list[str]:
+    """Every same-page ``#fragment`` link points at an element that exists."""
+    missing: list[str] = page.eval_on_selector_all(
+        "a[href*='#']",
+        """els => els.filter(e => e.href.split('#')[0] === location.href.split('#')[0])
+                  .map(e => decodeURIComponent(e.hash.slice(1)))
+                  .filter(id => id && !document.getElementById(id))""",
+    )
+    return [f"{url}: link to missing anchor #{frag}" for frag in sorted(set(missing))]
+
+
 def check_notebook_page(page: Any, url: str) -> list[str]:
     """A notebook page shows its title (h1) and at least one figure."""
     problems = []
@@ -75,6 +86,7 @@ def visit(page: Any, url: str, base_url: str, crawl: Crawl) -> list[str]:
     crawl.pages.append(url)
     crawl.problems += [f"{url}: console error: {error}" for error in errors]
     crawl.problems += check_images(page, url)
+    crawl.problems += check_fragments(page, url)
     if NOTEBOOK_PAGE_RE.search(url):
         crawl.notebook_pages.append(url)
         crawl.problems += check_notebook_page(page, url)
