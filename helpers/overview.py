@@ -1,0 +1,139 @@
+"""The national result in one row, and the yes vote measured against every denominator.
+
+The commission publishes yes, no, invalid and both-marked ballots as shares of **all who took part**.
+Other bases are in use (exit polls: those who answered yes or no; the Arabic Wikipedia: valid ballots),
+and the whole electorate tells how many registered voters actively said yes. The shares computed here
+are **derived** (they are not in any table); each row names its numerator and denominator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from helpers import load
+
+REFERENDUM_2022 = "2022-06-05"
+
+#: fact_id values of ``constitution_facts`` that state the validity and adoption rules, in reading order.
+RULE_FACTS = (
+    "validity_turnout_threshold",
+    "adoption_rule_constitutional_amendments",
+    "units_counted_for_two_thirds_rule_2022",
+    "units_with_absolute_yes_majority_2022",
+    "cec_resolution_on_results_2022",
+    "amendments_entry_into_force_2022",
+)
+
+
+@dataclass(frozen=True)
+class NationalResult:
+    """One published national result (counts as published; percentages as published by the commission)."""
+
+    referendum_date: str
+    stage: str
+    registered_voters: int
+    took_part: int
+    yes_votes: int
+    no_votes: int
+    invalid: int | None
+    both_marked: int | None
+    turnout_pct: float
+    yes_pct: float
+    source_url: str
+
+    @property
+    def valid(self) -> int | None:
+        """Valid ballots: took part minus invalid (the both-marked ballots are valid but count for neither)."""
+        return None if self.invalid is None else self.took_part - self.invalid
+
+    @property
+    def answered(self) -> int:
+        """Ballots answering yes or no."""
+        return self.yes_votes + self.no_votes
+
+
+def _int_or_none(value: object) -> int | None:
+    return None if value is None or value is pd.NA else int(str(value))
+
+
+def national_result(referendum_date: str = REFERENDUM_2022, stage: str = "final") -> NationalResult:
+    """The row of ``national_results`` for one referendum and stage (a results stage: preliminary or final)."""
+    table = load.table("national_results")
+    rows = table[(table["referendum_date"] == pd.Timestamp(referendum_date)) & (table["stage"] == stage)]
+    if len(rows) != 1:
+        known = sorted({f"{d:%Y-%m-%d}/{s}" for d, s in zip(table["referendum_date"], table["stage"], strict=True)})
+        raise ValueError(f"no single national result for {referendum_date!r}, stage {stage!r}; known: {known}")
+    row = rows.iloc[0]
+    if pd.isna(row["took_part"]):
+        raise ValueError(f"stage {stage!r} is an intraday count of ballots received, not a result")
+    return NationalResult(
+        referendum_date=referendum_date,
+        stage=stage,
+        registered_voters=int(row["registered_voters"]),
+        took_part=int(row["took_part"]),
+        yes_votes=int(row["yes_votes"]),
+        no_votes=int(row["no_votes"]),
+        invalid=_int_or_none(row["invalid"]),
+        both_marked=_int_or_none(row["both_marked"]),
+        turnout_pct=float(row["turnout_pct"]),
+        yes_pct=float(row["yes_pct"]),
+        source_url=str(row["source_url"]),
+    )
+
+
+def yes_denominators(result: NationalResult | None = None) -> pd.DataFrame:
+    """The yes vote as a share of four bases (derived), widest base last.
+
+    Columns: ``denominator`` (what the base is), ``base_count``, ``yes_votes``, ``yes_share_pct`` (derived,
+    unrounded), ``published_pct`` (the commission's figure where it uses that base, else missing).
+    """
+    r = result if result is not None else national_result()
+    rows: list[dict[str, object]] = [
+        {"denominator": "answered yes or no", "base_count": r.answered, "published_pct": pd.NA},
+        {"denominator": "valid ballots", "base_count": r.valid, "published_pct": pd.NA},
+        {"denominator": "all who took part (the commission's base)", "base_count": r.took_part,
+         "published_pct": r.yes_pct},
+        {"denominator": "registered voters (the whole electorate)", "base_count": r.registered_voters,
+         "published_pct": pd.NA},
+    ]
+    frame = pd.DataFrame(rows)
+    frame["base_count"] = frame["base_count"].astype("Int64")
+    frame.insert(2, "yes_votes", pd.Series([r.yes_votes] * len(frame), dtype="Int64"))
+    frame.insert(3, "yes_share_pct", (100 * frame["yes_votes"] / frame["base_count"]).astype("Float64"))
+    frame["published_pct"] = frame["published_pct"].astype("Float64")
+    return frame
+
+
+def ballot_breakdown(result: NationalResult | None = None) -> pd.DataFrame:
+    """Who took part, by what their ballot said: counts as published, shares of all who took part (derived)."""
+    r = result if result is not None else national_result()
+    parts = [("yes", r.yes_votes), ("no", r.no_votes), ("invalid", r.invalid),
+             ("both answers marked (valid, not counted)", r.both_marked)]
+    frame = pd.DataFrame({"ballot": [p[0] for p in parts],
+                          "count": pd.array([p[1] for p in parts], dtype="Int64")})
+    frame["share_of_took_part_pct"] = (100 * frame["count"] / r.took_part).astype("Float64")
+    return frame
+
+
+def electorate_breakdown(result: NationalResult | None = None) -> pd.DataFrame:
+    """The whole electorate split into yes, no, other ballots and those who did not take part (derived)."""
+    r = result if result is not None else national_result()
+    other = r.took_part - r.answered
+    parts = [("said yes", r.yes_votes), ("said no", r.no_votes),
+             ("took part, neither yes nor no counted (invalid or both marked)", other),
+             ("did not take part", r.registered_voters - r.took_part)]
+    frame = pd.DataFrame({"group": [p[0] for p in parts],
+                          "count": pd.array([p[1] for p in parts], dtype="Int64")})
+    frame["share_of_registered_pct"] = (100 * frame["count"] / r.registered_voters).astype("Float64")
+    return frame
+
+
+def rules() -> pd.DataFrame:
+    """The validity and adoption rules (and how 2022 met them) from ``constitution_facts``, in reading order."""
+    facts = load.table("constitution_facts").set_index("fact_id")
+    missing = [f for f in RULE_FACTS if f not in facts.index]
+    if missing:
+        raise ValueError(f"constitution_facts lacks {missing}")
+    return facts.loc[list(RULE_FACTS), ["fact", "value", "unit", "source_url"]].reset_index()

@@ -1,0 +1,330 @@
+"""Turnout on 5 June 2022: the polling-day reports, the stages of the count, rankings, the forecast, history.
+
+The commission reported turnout every two hours **on the capital's clock** (UTC+6). Polls were open
+07:00-20:00 local time, and the five western units (Aktobe, Atyrau, West Kazakhstan, Mangistau,
+Kyzylorda) kept UTC+5, so at 20:00 capital time their polls were still open for another hour. Their
+20:00 figures repeat their 18:00 figures: no fresh count, not a real standstill. :func:`timeline`
+marks such reports (``repeat_while_open``) from two independent facts, the clock (``polling_utc_offset``
+and the 20:00 local close) and the data (the value equals the previous report), so no chart has to
+draw them as a flat line.
+
+Intraday figures count citizens who had **received a ballot** by the hour; the results (preliminary,
+final) count citizens who **took part** according to the protocols. Both are shares of registered
+voters. Everything computed here is **derived** and labelled so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.artist import Artist
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from helpers import load, plots, stats
+
+CAPITAL_UTC_OFFSET_2022 = 6  # Nur-Sultan time on 5 June 2022
+POLLS_OPEN_LOCAL = 7
+POLLS_CLOSE_LOCAL = 20
+NATIONAL_LABEL = "Kazakhstan (national)"
+REFERENDUM_2022 = pd.Timestamp("2022-06-05")
+KAZISS_SURVEY_ID = "KAZISS_2022-05"
+KAZISS_INDICATOR = "intend to participate in the referendum"
+
+STAGE_MEASURES = {
+    "turnout_2000": "ballots received by 20:00 (capital time)",
+    "turnout_2200": "ballots received by 22:00 (capital time)",
+    "preliminary": "took part (protocols, 6 June)",
+    "final": "took part (protocols, final, 7 June)",
+}
+
+
+def timeline() -> pd.DataFrame:
+    """The 2022 polling-day reports in long form, nation first, then the units in display order.
+
+    Columns: ``timestamp`` (capital time), ``hour`` (capital clock), ``series`` (English name, or
+    "Kazakhstan (national)"), ``unit_id`` (missing for the nation), ``kind`` (oblast / city / national),
+    ``polling_utc_offset``, ``local_hour`` (the unit's own clock), ``polls_open`` (the unit's polls were
+    open when the report was taken; for the nation: any unit's), ``repeat_while_open`` (the figure
+    equals the unit's previous report although its polls were open: a carried-forward figure, not a
+    count) and ``turnout_pct`` (ballots received / registered voters, as published).
+    """
+    raw = load.table("turnout_timeline")
+    units = load.table("units").set_index("unit_id")
+    frame = raw.loc[:, ["timestamp", "scope", "unit_id", "turnout_pct"]].copy()
+    frame["hour"] = frame["timestamp"].dt.hour.astype("int64")
+    unit_key = frame["unit_id"].astype("string")
+    names = units["name_en"].astype("string")
+    frame["series"] = unit_key.map(names).fillna(NATIONAL_LABEL).astype("string")
+    frame["kind"] = unit_key.map(units["kind"].astype("string")).fillna("national").astype("string")
+    offsets = unit_key.map(units["polling_utc_offset"]).astype("Int64")
+    frame["polling_utc_offset"] = offsets
+    shift = (CAPITAL_UTC_OFFSET_2022 - offsets).astype("Int64")
+    frame["local_hour"] = (frame["hour"] - shift).astype("Int64")
+    unit_open = (frame["local_hour"] >= POLLS_OPEN_LOCAL) & (frame["local_hour"] < POLLS_CLOSE_LOCAL)
+    any_open = unit_open.groupby(frame["hour"]).transform("any")
+    frame["polls_open"] = unit_open.where(frame["scope"] == "unit", any_open).astype(bool)
+    order = [NATIONAL_LABEL, *names.tolist()]
+    frame["series"] = pd.Categorical(frame["series"], categories=order, ordered=True)
+    frame = frame.sort_values(["series", "hour"]).reset_index(drop=True)
+    previous = frame.groupby("series", observed=True)["turnout_pct"].shift(1)
+    repeat = (frame["turnout_pct"] == previous).fillna(False).astype(bool)
+    frame["repeat_while_open"] = repeat & frame["polls_open"] & (frame["scope"] == "unit")
+    columns = ["timestamp", "hour", "series", "unit_id", "kind", "polling_utc_offset", "local_hour",
+               "polls_open", "repeat_while_open", "turnout_pct"]
+    return frame.loc[:, columns]
+
+
+def timeline_wide(long: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Reporting hour (capital time) x series, turnout % of registered voters (ballots received so far)."""
+    data = long if long is not None else timeline()
+    wide = data.pivot(index="hour", columns="series", values="turnout_pct")
+    wide.columns = wide.columns.astype("string")
+    wide.columns.name = None
+    wide.index.name = "hour (capital time)"
+    return wide
+
+
+def national_stages() -> pd.DataFrame:
+    """The 2022 national turnout at 20:00, 22:00, preliminary and final: what each counts and how they differ.
+
+    ``count`` is ballots received (intraday) or took part (results); ``turnout_pct`` as published;
+    ``count_minus_final`` and ``pct_minus_final`` are derived differences from the final result.
+    """
+    table = load.table("national_results")
+    rows = table[table["referendum_date"] == REFERENDUM_2022].copy()
+    rows["stage"] = pd.Categorical(rows["stage"], categories=list(STAGE_MEASURES), ordered=True)
+    rows = rows.sort_values("stage").reset_index(drop=True)
+    count = rows["ballots_received"].fillna(rows["took_part"]).astype("Int64")
+    final = rows.loc[rows["stage"] == "final"].iloc[0]
+    out = pd.DataFrame({
+        "stage": rows["stage"].astype("string"),
+        "what is counted": rows["stage"].astype("string").map(STAGE_MEASURES),
+        "announced": rows["announced_date"].dt.strftime("%Y-%m-%d"),
+        "count": count,
+        "registered_voters": rows["registered_voters"].astype("Int64"),
+        "turnout_pct": rows["turnout_pct"].astype("Float64"),
+    })
+    out["count_minus_final"] = (out["count"] - int(final["took_part"])).astype("Int64")
+    out["pct_minus_final"] = (out["turnout_pct"] - float(final["turnout_pct"])).round(2).astype("Float64")
+    return out
+
+
+def unit_final_vs_2200() -> pd.DataFrame:
+    """Units with a published final turnout (only Almaty city and Turkestan) against their 22:00 figure.
+
+    ``preliminary_pct_derived`` is took part / registered from the preliminary counts, where both were
+    published (Almaty city only); it is derived, not a published figure.
+    """
+    results = load.table("unit_results")
+    wide = timeline_wide()
+    names = load.table("units").set_index("unit_id")["name_en"].astype("string")
+    final = results[(results["stage"] == "final") & results["turnout_pct"].notna()]
+    prelim = results[(results["stage"] == "preliminary") & results["took_part"].notna()
+                     & results["registered_voters"].notna()]
+    rows = []
+    for unit_id, pct in zip(final["unit_id"].astype("string"), final["turnout_pct"], strict=True):
+        name = str(names[unit_id])
+        at_2200 = float(str(wide.at[22, name]))
+        match = prelim[prelim["unit_id"].astype("string") == unit_id]
+        derived = (100 * float(match["took_part"].iloc[0]) / float(match["registered_voters"].iloc[0])
+                   if len(match) else float("nan"))
+        rows.append({"unit": name, "turnout_2200_pct": at_2200, "preliminary_pct_derived": derived,
+                     "final_pct": float(pct), "final_minus_2200_pp": round(float(pct) - at_2200, 2)})
+    out = pd.DataFrame(rows)
+    for column in ("turnout_2200_pct", "preliminary_pct_derived", "final_pct", "final_minus_2200_pp"):
+        out[column] = out[column].astype("Float64")
+    out.loc[out["preliminary_pct_derived"].isna(), "preliminary_pct_derived"] = pd.NA
+    return out
+
+
+def ranking(hour: int = 22) -> pd.DataFrame:
+    """Units ranked by turnout at ``hour`` (capital time), highest first; ties share a rank.
+
+    22:00 is the last report that covers every unit after all domestic polls had closed.
+    ``minus_national_pp`` is the unit's figure minus the national figure at that hour (derived).
+    """
+    data = timeline()
+    if hour not in set(data["hour"]):
+        raise ValueError(f"no report at {hour}:00; reports at {sorted(set(data['hour']))}")
+    at = data[data["hour"] == hour]
+    national = float(at.loc[at["kind"] == "national", "turnout_pct"].iloc[0])
+    units = at[at["kind"] != "national"].copy()
+    units["minus_national_pp"] = (units["turnout_pct"] - national).round(2).astype("Float64")
+    units = units.sort_values(["turnout_pct", "series"], ascending=[False, True])
+    units.insert(0, "rank", units["turnout_pct"].rank(ascending=False, method="min").astype("int64"))
+    units["series"] = units["series"].astype("string")
+    out = units.loc[:, ["rank", "series", "unit_id", "kind", "polling_utc_offset", "turnout_pct",
+                        "minus_national_pp"]].rename(columns={"series": "unit"})
+    return out.reset_index(drop=True)
+
+
+def cities_vs_oblasts(long: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per reporting hour: the nation, each city, and the 14 oblasts' median, minimum and maximum.
+
+    The oblast summary is over units, unweighted: registered voters per unit were published for only a few
+    units, so a weighted oblast average cannot be formed. Reports carried forward while polls were open
+    (``repeat_while_open``) are left out of the oblast summary.
+    """
+    data = long if long is not None else timeline()
+    fresh = data[~data["repeat_while_open"]]
+    oblasts = fresh[fresh["kind"] == "oblast"].groupby("hour")["turnout_pct"]
+    out = pd.DataFrame({
+        "national": data[data["kind"] == "national"].set_index("hour")["turnout_pct"],
+        "oblasts_n": oblasts.count().astype("int64"),
+        "oblasts_median": oblasts.median(),
+        "oblasts_min": oblasts.min(),
+        "oblasts_max": oblasts.max(),
+    })
+    cities = data[data["kind"] == "city"].pivot(index="hour", columns="series", values="turnout_pct")
+    cities.columns = cities.columns.astype("string")
+    cities = cities.loc[:, [c for c in cities.columns if cities[c].notna().any()]]
+    out = out.join(cities)
+    out.index.name = "hour (capital time)"
+    return out
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """A survey's stated intention to vote as a forecast, with its interval, against the outcome."""
+
+    organisation: str
+    method: str
+    fieldwork: str
+    interval: stats.Interval
+    outcome_pct: float
+    outcome_label: str
+    source_url: str
+
+    @property
+    def outcome_inside(self) -> bool:
+        """Whether the outcome lies inside the survey's interval."""
+        return self.interval.low <= self.outcome_pct <= self.interval.high
+
+    @property
+    def error_pp(self) -> float:
+        """Survey estimate minus outcome, in percentage points (derived)."""
+        return self.interval.estimate - self.outcome_pct
+
+
+def survey_forecast(survey_id: str = KAZISS_SURVEY_ID, indicator: str = KAZISS_INDICATOR,
+                    level: float = 0.95) -> Forecast:
+    """A pre-vote survey's intention-to-vote share with its Wilson interval, against the final turnout.
+
+    The outcome is the final turnout: citizens who took part / registered voters (68.05 %). The interval
+    assumes a simple random sample of the published size; the design effect is not published.
+    """
+    surveys = load.table("surveys")
+    row = surveys[(surveys["survey_id"] == survey_id) & (surveys["indicator"] == indicator)]
+    if len(row) != 1:
+        raise ValueError(f"no single row for survey {survey_id!r}, indicator {indicator!r}")
+    survey = row.iloc[0]
+    if pd.isna(survey["value_pct"]) or pd.isna(survey["sample_size"]):
+        raise ValueError(f"survey {survey_id!r} publishes no exact share or sample size for {indicator!r}")
+    interval = stats.proportion_interval(float(survey["value_pct"]), int(survey["sample_size"]), level=level)
+    results = load.table("national_results")
+    final = results[(results["referendum_date"] == REFERENDUM_2022) & (results["stage"] == "final")].iloc[0]
+    fieldwork = f"{survey['fieldwork_start']:%d %b} - {survey['fieldwork_end']:%d %b %Y}"
+    return Forecast(
+        organisation=str(survey["organisation_en"]), method=str(survey["method"]), fieldwork=fieldwork,
+        interval=interval, outcome_pct=float(str(final["turnout_pct"])),
+        outcome_label="final turnout (took part / registered voters)", source_url=str(survey["source_url"]),
+    )
+
+
+def history() -> pd.DataFrame:
+    """Every national vote since 1991 with its turnout (% of registered voters), oldest first.
+
+    Adds ``year``, ``rank`` (1 = highest turnout of all listed votes) and ``is_2022_referendum``.
+    ``turnout_pct`` is as published; for some votes only a preliminary or intraday figure was found
+    (see the table's ``notes``).
+    """
+    table = load.table("elections_history").sort_values("date").reset_index(drop=True)
+    out = table.loc[:, ["date", "kind", "name", "turnout_pct", "winner_or_yes_pct", "yes_pct_basis"]].copy()
+    out.insert(1, "year", out["date"].dt.year.astype("int64"))
+    out["rank"] = out["turnout_pct"].rank(ascending=False, method="min").astype("Int64")
+    out["is_2022_referendum"] = (out["date"] == REFERENDUM_2022) & (out["kind"] == "referendum")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- charts
+
+def plot_timeline_grid(long: pd.DataFrame | None = None, *, ncols: int = 6) -> Figure:
+    """Small multiples: one panel per unit (the nation in grey behind), the nation's own panel first.
+
+    A report carried forward while the unit's polls were open is drawn as a hollow marker off the line;
+    the line joins the two real counts around it with a dotted segment. Grey shading marks the hours after
+    the unit's polls had closed (20:00 local).
+    """
+    data = long if long is not None else timeline()
+    series = list(data["series"].cat.categories)
+    nrows = int(np.ceil(len(series) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(13, 2.25 * nrows + 0.6), sharex=True, sharey=True)
+    national = data[data["kind"] == "national"].set_index("hour")["turnout_pct"].astype(float)
+    for ax, name in zip(axes.flat, series, strict=False):
+        rows = data[data["series"] == name].set_index("hour")
+        ax.plot(national.index, national.to_numpy(), color=plots.CONTEXT, lw=1.6, ls="--", zorder=1)
+        offset = rows["polling_utc_offset"].iloc[0]
+        close = POLLS_CLOSE_LOCAL + (CAPITAL_UTC_OFFSET_2022 - int(offset)) if not pd.isna(offset) else None
+        if close is not None:
+            ax.axvspan(close, 23, color="#EEEEEE", zorder=0)
+        real = rows[~rows["repeat_while_open"]]["turnout_pct"].astype(float)
+        colour = plots.NATIONAL if name == NATIONAL_LABEL else plots.YES
+        marker = "s" if name == NATIONAL_LABEL else "o"
+        solid = real[real.index <= 18] if rows["repeat_while_open"].any() else real
+        ax.plot(solid.index, solid.to_numpy(), color=colour, lw=1.8, marker=marker, ms=3.5, zorder=3)
+        stale = rows[rows["repeat_while_open"]]["turnout_pct"].astype(float)
+        if len(stale):
+            after = real[real.index >= 18]
+            ax.plot(after.index, after.to_numpy(), color=colour, lw=1.5, ls=":", marker=marker, ms=3.5, zorder=3)
+            ax.plot(stale.index, stale.to_numpy(), ls="none", marker="o", ms=6, mfc="white",
+                    mec=plots.HIGHLIGHT, mew=1.5, zorder=4)
+        kind = rows["kind"].iloc[0]
+        suffix = " (UTC+5)" if not pd.isna(offset) and int(offset) == 5 else ""
+        ax.set_title(f"{name}{suffix}", fontsize=9, fontweight="bold" if kind != "oblast" else "normal")
+        ax.set_xticks([10, 14, 18, 22])
+        ax.set_xlim(9, 23)
+        ax.set_ylim(0, 90)
+        ax.grid(alpha=0.4)
+    for ax in list(axes.flat)[len(series):]:
+        ax.set_visible(False)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("% of registered", fontsize=8)
+    for ax in axes[-1, :]:
+        ax.set_xlabel("hour, capital time", fontsize=8)
+    handles: list[Artist] = [
+        Line2D([], [], color=plots.YES, marker="o", ms=4, label="unit: ballots received so far"),
+        Line2D([], [], color=plots.CONTEXT, ls="--", lw=1.6, label="nation (same in every panel)"),
+        Line2D([], [], ls="none", marker="o", ms=6, mfc="white", mec=plots.HIGHLIGHT, mew=1.5,
+               label="20:00 figure repeats 18:00 while polls were still open (not a count)"),
+        Line2D([], [], color=plots.YES, ls=":", label="no count between 18:00 and 22:00"),
+        Patch(color="#EEEEEE", label="unit's polls closed (20:00 local)"),
+    ]
+    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, bbox_to_anchor=(0.5, -0.06))
+    return fig
+
+
+def plot_history(hist: pd.DataFrame | None = None) -> Figure:
+    """Turnout of every national vote since 1991, one marker style per kind of vote, 2022 highlighted."""
+    data = hist if hist is not None else history()
+    fig, ax = plt.subplots(figsize=(9, 4.6))
+    styles = {"referendum": ("D", plots.YES), "presidential": ("o", plots.PALETTE[1]),
+              "mazhilis": ("s", plots.PALETTE[2])}
+    for kind, (marker, colour) in styles.items():
+        part = data[data["kind"] == kind]
+        ax.plot(part["date"], part["turnout_pct"].astype(float), ls="none", marker=marker, ms=7, color=colour,
+                label=kind if kind != "mazhilis" else "Mazhilis (parliament)")
+    ax.plot(data["date"], data["turnout_pct"].astype(float), color=plots.CONTEXT, lw=0.8, zorder=0)
+    target = data[data["is_2022_referendum"]].iloc[0]
+    ax.annotate(f"5 June 2022: {float(target['turnout_pct']):.2f}%", (target["date"], float(target["turnout_pct"])),
+                xytext=(-110, -38), textcoords="offset points", fontsize=9, color=plots.HIGHLIGHT,
+                arrowprops={"arrowstyle": "->", "color": plots.HIGHLIGHT})
+    ax.axhline(50, color="#444444", lw=0.8, ls=":")
+    ax.text(data["date"].iloc[0], 51, "50 % validity threshold for a referendum", fontsize=8, color="#444444")
+    ax.set_ylim(40, 100)
+    ax.legend(loc="lower left", fontsize=8)
+    return fig
