@@ -63,6 +63,12 @@ class Report:
         self.rows.append((label, value, verdict))
         print(f"  {label}: {value} {verdict}".rstrip(), flush=True)
 
+    def markdown(self) -> str:
+        """The summary as a markdown table (for the README's bench block)."""
+        lines = ["| measure | value | target |", "|---|---|---|"]
+        lines += [f"| {label} | {value} | {verdict} |" for label, value, verdict in self.rows]
+        return "\n".join(lines)
+
     def print(self) -> None:
         """The summary table."""
         print("\nsummary")
@@ -229,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="parallel kernels of the main job (default 2)")
     parser.add_argument("--runs", type=int, default=5, help="repetitions for (1) (default 5)")
     parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks", help="notebooks to benchmark")
+    parser.add_argument("--markdown", action="store_true", help="also print the summary as a markdown table")
     args = parser.parse_args(argv)
 
     report = Report()
@@ -273,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.setup:
             bench_setup(report, work)
     report.print()
+    if args.markdown:
+        print("\n" + report.markdown())
     return 0
 
 

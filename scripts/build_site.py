@@ -36,8 +36,10 @@ from site_render import (  # noqa: E402
     SiteRenderer,
     copy_file,
     markdown_section,
+    marker_block,
     network_problems,
     read_notebook_info,
+    readme_intro,
     thumbnail,
     write_text,
 )
@@ -164,7 +166,9 @@ def build(args: argparse.Namespace, paths: list[Path], staging: Path) -> list[st
     for _, rel in package_files:
         copy_file(args.data / rel, staging / "data" / rel)
 
-    findings = markdown_section(args.readme.read_text(encoding="utf-8"), "finding") if args.readme.exists() else ""
+    readme_md = args.readme.read_text(encoding="utf-8") if args.readme.exists() else ""
+    findings = marker_block(readme_md, "findings") or markdown_section(readme_md, "finding")
+    renderer.config["heading"], renderer.config["intro"] = readme_intro(readme_md)
     resources = [{"name": rel, "title": res.get("title", ""), "href": f"data/{rel}"} for res, rel in package_files]
     index = renderer.index_page(infos, findings, package_sources(package), resources)
     write_text(staging / "index.html", links.rewrite(index, "", "index.html"))

@@ -207,6 +207,28 @@ def add_heading_ids(html: str) -> str:
     return re.sub(r"<h([1-4])>(.*?)</h\1>", replace, html)
 
 
+def marker_block(text: str, name: str) -> str:
+    """The markdown between ``<!-- name:start -->`` and ``<!-- name:end -->`` ("" when absent)."""
+    match = re.search(rf"<!--\s*{name}:start\s*-->(.*?)<!--\s*{name}:end\s*-->", text, re.DOTALL)
+    return match.group(1).strip() if match else ""
+
+
+def readme_intro(text: str) -> tuple[str, str]:
+    """(first level-1 heading, first paragraph after it) of a README, "" where absent."""
+    title, paragraph, lines = "", [], text.splitlines()
+    for position, line in enumerate(lines):
+        match = HEADING_RE.match(line)
+        if match and len(match.group(1)) == 1:
+            title = match.group(2)
+            for following in lines[position + 1 :]:
+                if following.strip() and not following.lstrip().startswith(("<!--", "#")):
+                    paragraph.append(following.strip())
+                elif paragraph:
+                    break
+            break
+    return title, " ".join(paragraph)
+
+
 def markdown_section(text: str, pattern: str) -> str:
     """The markdown between a heading matching ``pattern`` and the next heading of the same or higher level."""
     lines = text.splitlines()
@@ -281,7 +303,7 @@ class SiteRenderer:
             {
                 "href": info.page,
                 "stem": info.stem,
-                "title": Markup(self.md.renderInline(info.title)),
+                "title": Markup(self.md.renderInline(info.title)),  # headings may hold `code` or *emphasis*
                 "bullets": [Markup(self.md.renderInline(item)) for item in info.in_short],
                 "thumb": f"img/{info.stem}.png" if info.key_png else None,
             }
@@ -294,6 +316,7 @@ class SiteRenderer:
             findings = Markup(self.md.render("\n".join(items))) if items else Markup("")
         return self.render_template(
             "index.html.j2",
+            intro=Markup(self.md.renderInline(self.config.get("intro", ""))),
             cards=cards,
             findings=findings,
             sources=sources,
