@@ -1,0 +1,474 @@
+"""The seed article's claims, checked against the data: one :class:`Claim` per checkable statement.
+
+The seed article is the KazISS expert platform's write-up of the 5 June 2022 referendum (June 2022). Each
+claim is paraphrased (never quoted), names its speaker, states the figure the article gives, the figure
+the data gives, the computation that links them and a verdict from :data:`VERDICTS` with one reason.
+Every figure in a claim is computed here from the typed tables of :mod:`helpers.load`; nothing is typed
+in by hand except what the article itself says. The evidence tables behind the verdicts
+(:func:`stage_figures`, :func:`exit_polls_2022`, :func:`turnout_history`, :func:`cities_vs_oblasts`,
+:func:`turnout_spread`, :func:`published_unit_shares`) are public so the notebook can show them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from helpers import load, stats
+
+Verdict = Literal["accurate", "accurate with caveat", "inaccurate", "not checkable with this data"]
+VERDICTS: tuple[Verdict, ...] = ("accurate", "accurate with caveat", "inaccurate", "not checkable with this data")
+REFERENDUM_2022 = pd.Timestamp("2022-06-05")
+CITY_KIND = "city"
+NOT_INTERVIEWS = "not a count of completed interviews"  # wording of exit_polls.notes for "voters covered"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One checkable statement of the article and what the data says about it."""
+
+    claim_id: str
+    speaker: str
+    claim: str
+    stated: str
+    data: str
+    computation: str
+    verdict: Verdict
+    why: str
+
+    def __post_init__(self) -> None:
+        if self.verdict not in VERDICTS:
+            raise ValueError(f"verdict must be one of {VERDICTS}, not {self.verdict!r}")
+
+
+def pct(part: float, whole: float) -> float:
+    """``part`` as a percentage of ``whole`` (refuses an empty or negative whole)."""
+    if not whole > 0:
+        raise ValueError(f"the denominator must be positive, not {whole}")
+    return 100.0 * float(part) / float(whole)
+
+
+def yes_of_answered(yes: float, no: float) -> float:
+    """Yes as a share of those answering yes or no (the exit polls' base), in percent."""
+    return pct(yes, yes + no)
+
+
+# --- evidence tables -------------------------------------------------------------------------------------
+
+def national_2022(stage: str) -> pd.Series:
+    """The 2022 national row of ``national_results`` at ``stage`` (turnout_2000 ... final)."""
+    frame = load.table("national_results")
+    rows = frame[(frame["referendum_date"] == REFERENDUM_2022) & (frame["stage"] == stage)]
+    if len(rows) != 1:
+        raise KeyError(f"no single 2022 row at stage {stage!r}")
+    return rows.iloc[0]
+
+
+def stage_figures() -> pd.DataFrame:
+    """The four 2022 national stages: what was counted, the published turnout and yes, both recomputed."""
+    frame = load.table("national_results")
+    frame = frame[frame["referendum_date"] == REFERENDUM_2022]
+    out = []
+    for row in frame.to_dict("records"):
+        result = not pd.isna(row["took_part"])
+        counted = row["took_part"] if result else row["ballots_received"]
+        out.append({
+            "stage": row["stage"],
+            "counted": "took part (protocols)" if result else "had received a ballot",
+            "count": int(counted),
+            "registered_voters": int(row["registered_voters"]),
+            "turnout % (published)": row["turnout_pct"],
+            "turnout % (recomputed)": round(pct(counted, row["registered_voters"]), 2),
+            "yes % of took part (published)": row["yes_pct"],
+            "yes % of took part (recomputed)": (round(pct(row["yes_votes"], row["took_part"]), 2)
+                                                if result else np.nan),
+            "yes % of yes+no (derived)": (round(yes_of_answered(row["yes_votes"], row["no_votes"]), 2)
+                                          if result else np.nan),
+        })
+    return pd.DataFrame(out).set_index("stage")
+
+
+def exit_polls_2022(level: float = 0.95) -> pd.DataFrame:
+    """The 2022 exit polls with a nominal Wilson interval where the sample counts completed interviews.
+
+    SOCIS-A's 350,000 is "voters covered", not interviews (see the row's notes), so no interval is given
+    for it. The intervals assume simple random sampling; exit polls sample polling stations (clusters), so
+    the true uncertainty is wider by an unknown design effect.
+    """
+    polls = load.table("exit_polls")
+    polls = polls[polls["referendum_date"] == REFERENDUM_2022]
+    final = national_2022("final")
+    official = yes_of_answered(final["yes_votes"], final["no_votes"])
+    rows = []
+    for row in polls.to_dict("records"):
+        interviews = not pd.isna(row["sample_size"]) and NOT_INTERVIEWS not in str(row["notes"])
+        interval = (stats.proportion_interval(float(row["yes_pct"]), float(row["sample_size"]), level)
+                    if interviews else None)
+        rows.append({
+            "organisation": row["organisation_en"],
+            "yes % of yes+no answers": row["yes_pct"],
+            "sample (as published)": row["sample_size"],
+            "interviews?": "yes" if interviews else "no (voters covered)",
+            "low": round(interval.low, 2) if interval else np.nan,
+            "high": round(interval.high, 2) if interval else np.nan,
+            "official yes % of yes+no": round(official, 2),
+            "official minus poll (points)": round(official - float(row["yes_pct"]), 2),
+        })
+    return pd.DataFrame(rows)
+
+
+def turnout_history() -> pd.DataFrame:
+    """National votes since 1991 with turnout (% of registered), oldest first, 2022 flagged."""
+    history = load.table("elections_history")
+    out = history.loc[:, ["date", "kind", "name", "turnout_pct"]].sort_values("date").reset_index(drop=True)
+    out["is_2022_referendum"] = (out["date"] == REFERENDUM_2022) & (out["kind"] == "referendum")
+    return out
+
+
+def earlier_votes_with_higher_turnout(turnout: float, before: pd.Timestamp = REFERENDUM_2022) -> tuple[int, int]:
+    """(how many national votes before ``before`` had a higher turnout than ``turnout``, how many there were)."""
+    history = turnout_history()
+    earlier = history[(history["date"] < before) & history["turnout_pct"].notna()]
+    return int((earlier["turnout_pct"] > turnout).sum()), len(earlier)
+
+
+def _timeline_units() -> pd.DataFrame:
+    timeline = load.table("turnout_timeline")
+    units = load.table("units").loc[:, ["unit_id", "kind", "polling_utc_offset"]]
+    units["unit_id"] = units["unit_id"].astype(timeline["unit_id"].dtype)
+    rows = timeline[timeline["scope"] == "unit"].merge(units, on="unit_id", how="left")
+    rows["hour"] = rows["timestamp"].dt.strftime("%H:%M")
+    return rows
+
+
+def cities_vs_oblasts() -> pd.DataFrame:
+    """At each reporting hour, each city's turnout against the 14 oblasts (unweighted: no voter lists).
+
+    Columns: hour (capital time, UTC+6), city, city turnout, oblast median, oblast minimum, and how many of
+    the oblasts reported a higher turnout. Turnout = ballots received / registered voters, as published.
+    """
+    rows = _timeline_units()
+    out = []
+    for hour, group in rows.groupby("hour", sort=True):
+        oblasts = group[group["kind"] != CITY_KIND]["turnout_pct"].astype(float)
+        for city in group[group["kind"] == CITY_KIND].to_dict("records"):
+            turnout = float(city["turnout_pct"])
+            out.append({
+                "hour": hour,
+                "city": str(city["unit_id"]),
+                "city turnout %": turnout,
+                "oblast median %": float(oblasts.median()),
+                "oblast min %": float(oblasts.min()),
+                "oblasts higher": int((oblasts > turnout).sum()),
+                "oblasts": len(oblasts),
+            })
+    return pd.DataFrame(out)
+
+
+def turnout_spread() -> pd.DataFrame:
+    """Spread of unit turnout (% of registered, ballots received) across the 17 units at each hour."""
+    rows = _timeline_units()
+    out = []
+    for hour, group in rows.groupby("hour", sort=True):
+        values = pd.Series(group["turnout_pct"].astype(float).to_numpy(), index=group["unit_id"].astype(str))
+        q1, q3 = np.percentile(values, [25, 75])
+        out.append({
+            "hour": hour, "units": len(values),
+            "min %": values.min(), "lowest": str(values.idxmin()),
+            "max %": values.max(), "highest": str(values.idxmax()),
+            "range (points)": round(values.max() - values.min(), 2),
+            "IQR (points)": round(float(q3 - q1), 2),
+            "median %": float(values.median()),
+        })
+    return pd.DataFrame(out)
+
+
+def published_unit_shares(stage: str = "preliminary") -> pd.DataFrame:
+    """Per-unit yes and no shares (% of all who took part) at ``stage``, one row per unit, with the bounds.
+
+    Sources that agree are merged (first published value kept). Units without a figure show the published
+    bound instead (e.g. yes > 75), never a filled value.
+    """
+    results = load.table("unit_results")
+    results = results[results["stage"] == stage]
+    merged = results.groupby("unit_id", observed=True)[["yes_pct", "no_pct"]].first()
+    bounds = load.table("unit_result_bounds")
+    bounds = bounds[bounds["stage"] == stage]
+    out = []
+    for unit in load.unit_order():
+        text = []
+        for b in bounds[bounds["unit_id"] == unit].to_dict("records"):
+            sign = (">" if b["bound"] == "lower" else "<") + ("=" if b["inclusive"] else "")
+            text.append(f"{str(b['measure']).replace('_pct', '')} {sign} {float(b['value']):g}")
+        yes = merged.loc[unit, "yes_pct"] if unit in merged.index else pd.NA
+        no = merged.loc[unit, "no_pct"] if unit in merged.index else pd.NA
+        out.append({"unit_id": unit, "yes_pct": yes, "no_pct": no, "bounds": "; ".join(sorted(text))})
+    frame = pd.DataFrame(out)
+    frame["yes_pct"] = frame["yes_pct"].astype("Float64")
+    frame["no_pct"] = frame["no_pct"].astype("Float64")
+    return frame
+
+
+def constitution_fact(fact_id: str) -> str:
+    """The ``value`` of one row of ``constitution_facts``."""
+    facts = load.table("constitution_facts").set_index("fact_id")
+    return str(facts.loc[fact_id, "value"])
+
+
+def survey_intention(level: float = 0.95) -> stats.Interval:
+    """The KazISS May 2022 share intending to vote, with its Wilson interval from the stated n."""
+    surveys = load.table("surveys")
+    row = surveys[(surveys["survey_id"] == "KAZISS_2022-05")
+                  & surveys["indicator"].str.contains("intend to participate")].iloc[0]
+    return stats.proportion_interval(float(row["value_pct"]), float(row["sample_size"]), level)
+
+
+# --- the claims ------------------------------------------------------------------------------------------
+
+def _claim_yes() -> Claim:
+    pre, fin = national_2022("preliminary"), national_2022("final")
+    return Claim(
+        "yes_share", "article text (KazISS)",
+        "By the commission's preliminary data, this share of voters backed the amendments.",
+        "77.18 % (preliminary)",
+        f"preliminary {pre['yes_pct']:.2f} %, final {fin['yes_pct']:.2f} % of all who took part; "
+        f"{yes_of_answered(fin['yes_votes'], fin['no_votes']):.2f} % of yes+no; "
+        f"{pct(fin['yes_votes'], fin['registered_voters']):.2f} % of registered",
+        f"{int(pre['yes_votes']):,} / {int(pre['took_part']):,} = {pct(pre['yes_votes'], pre['took_part']):.2f} %",
+        "accurate",
+        "The figure and the stage match the commission; the base is all who took part, and the final count "
+        "kept 77.18 %.",
+    )
+
+
+def _claim_exit_range() -> Claim:
+    polls = exit_polls_2022()
+    low, high = polls["yes % of yes+no answers"].min(), polls["yes % of yes+no answers"].max()
+    official = float(polls["official yes % of yes+no"].iloc[0])
+    return Claim(
+        "exit_poll_range", "article text (KazISS)",
+        "Exit polls put support for the amendments in this range.",
+        "74.8–79.4 %",
+        f"{len(polls)} polls: {low:.1f}–{high:.1f} % of yes+no answers; official {official:.2f} % of yes+no",
+        f"min and max of the {len(polls)} exit polls; official 6,163,516 / (6,163,516 + 1,490,470)",
+        "accurate with caveat",
+        f"The range is reported correctly, but on the like-for-like base (yes+no) the official {official:.2f} % "
+        "lies above all three polls.",
+    )
+
+
+def _claim_three_polls() -> Claim:
+    n = len(exit_polls_2022())
+    return Claim(
+        "three_exit_polls", "Yerkin Tukumov (KazISS)",
+        "Exit polls by three companies backed the picture of high turnout and support.",
+        "3 companies", f"{n} exit polls recorded for 2022", "count of 2022 rows in exit_polls",
+        "accurate" if n == 3 else "inaccurate",
+        "Three 2022 exit polls are documented (Qogamdyq Pikir, SOCIS-A, Institute of Democracy).",
+    )
+
+
+def _claim_turnout() -> Claim:
+    pre, fin, late = national_2022("preliminary"), national_2022("final"), national_2022("turnout_2200")
+    return Claim(
+        "turnout", "Yerkin Tukumov (KazISS)",
+        "By the commission, this share of citizens took part in the referendum.",
+        "68.06 %",
+        f"preliminary {pre['turnout_pct']:.2f} %, final {fin['turnout_pct']:.2f} %, "
+        f"22:00 ballots received {late['turnout_pct']:.2f} % (of registered)",
+        f"{int(pre['took_part']):,} / {int(pre['registered_voters']):,} = "
+        f"{pct(pre['took_part'], pre['registered_voters']):.2f} %",
+        "accurate",
+        "It is the preliminary figure (took part / registered); the final one, announced the next day, is "
+        "0.01 point lower.",
+    )
+
+
+def _claim_validity() -> Claim:
+    fin = national_2022("final")
+    threshold = constitution_fact("validity_turnout_threshold")
+    return Claim(
+        "valid_quorum", "article text (KazISS)",
+        "The referendum is valid: the turnout quorum for adopting the amendments was met.",
+        "quorum met", f"final turnout {fin['turnout_pct']:.2f} % of registered; threshold {threshold} %",
+        f"{fin['turnout_pct']:.2f} > 50", "accurate" if float(fin["turnout_pct"]) > 50 else "inaccurate",
+        "Turnout cleared the validity threshold of more than half of registered voters by 18 points.",
+    )
+
+
+def _claim_survey() -> Claim:
+    interval = survey_intention()
+    pre = national_2022("preliminary")
+    turnout = float(pre["turnout_pct"])
+    inside = interval.low <= turnout <= interval.high
+    return Claim(
+        "survey_vs_turnout", "Yerkin Tukumov (KazISS)",
+        "KazISS's early-May phone survey of 1,200 people found this share willing to vote, almost the same "
+        "as the turnout.",
+        "66.4 % of 1,200 vs 68.06 %",
+        f"survey {interval.estimate:.1f} % (95 % Wilson {interval.low:.1f}–{interval.high:.1f}); turnout "
+        f"{turnout:.2f} % of registered",
+        f"Wilson interval for 66.4 % of n = 1,200; difference {turnout - interval.estimate:.2f} points",
+        "accurate with caveat" if inside else "inaccurate",
+        "The turnout lies inside the survey's nominal interval, but a phone sample's stated intention is "
+        "not a forecast of a register-based turnout (design effect and weighting not published).",
+    )
+
+
+def _claim_high_turnout() -> Claim:
+    fin = national_2022("final")
+    turnout = float(fin["turnout_pct"])
+    higher, total = earlier_votes_with_higher_turnout(turnout)
+    history = turnout_history()
+    referendums = history[(history["kind"] == "referendum") & (history["date"] < REFERENDUM_2022)]
+    median = float(history[history["date"] < REFERENDUM_2022]["turnout_pct"].astype(float).median())
+    return Claim(
+        "seventy_high", "Ramazan Sarpekov",
+        "Turnout of 70 % is high.",
+        "70 %",
+        f"final {turnout:.2f} %; {higher} of {total} earlier national votes had higher turnout "
+        f"(median {median:.2f} %); both earlier referendums at least "
+        f"{np.floor(float(referendums['turnout_pct'].min())):.0f} %",
+        f"rank of {turnout:.2f} among the {total} national votes 1991–2021 in elections_history",
+        "inaccurate",
+        f"Turnout was 68.05 %, not 70 %, and by Kazakhstan's own record it was low: {higher} of the {total} "
+        "earlier national votes drew more voters.",
+    )
+
+
+def _claim_third() -> Claim:
+    amended = int(constitution_fact("articles_amended_2022"))
+    articles = int(constitution_fact("articles_1995_constitution"))
+    share = pct(amended, articles)
+    return Claim(
+        "third_of_constitution", "Ramazan Sarpekov",
+        "Amendments to 33 articles were proposed, a third of the Constitution.",
+        "33 articles = 1/3",
+        f"{amended} of {articles} articles (1995 text) = {share:.1f} %",
+        f"{amended} / {articles} = {share:.1f} % (1/3 = 33.3 %)",
+        "accurate" if abs(share - 100 / 3) < 1 else "inaccurate",
+        "33 of the 98 articles of the 1995 Constitution is 33.7 %, a third.",
+    )
+
+
+def _claim_laws(speaker: str, stated: str, claim_id: str, claim: str) -> Claim:
+    signed = int(constitution_fact("laws_signed_post_referendum"))
+    new = int(constitution_fact("new_laws_among_signed"))
+    return Claim(
+        claim_id, speaker, claim, stated,
+        f"{signed} laws signed at the post-referendum ceremony (autumn 2022), {new} of them new",
+        "constitution_facts: laws_signed_post_referendum, new_laws_among_signed",
+        "not checkable with this data",
+        f"A plan, not a count: the data hold only the {signed} laws signed at one ceremony, which neither "
+        "confirms nor refutes the total adopted later.",
+    )
+
+
+def _claim_month() -> Claim:
+    decree = constitution_fact("decree_calling_referendum_2022")
+    called = pd.Timestamp(decree.split(" of ")[-1])
+    days = (REFERENDUM_2022 - called).days
+    return Claim(
+        "month_of_explaining", "Sergey Udartsev (also Suleimen, Sarpekov)",
+        "The amendments were explained to the public for a month before the vote.",
+        "a month",
+        f"decree calling the vote {decree}; {days} days to polling day",
+        f"2022-06-05 − {called.date()} = {days} days",
+        "accurate with caveat",
+        "The campaign lasted a month, but the data cannot show how much explaining happened in it.",
+    )
+
+
+def _claim_regions_vs_cities() -> Claim:
+    table = cities_vs_oblasts()
+    hours = table["hour"].nunique()
+    oblasts = int(table["oblasts"].iloc[0])
+    summary = []
+    for city, group in table.groupby("city", sort=False):
+        low, high = int(group["oblasts higher"].min()), int(group["oblasts higher"].max())
+        span = f"{low}" if low == high else f"{low}–{high}"
+        summary.append(f"{city}: {span} of {oblasts} oblasts higher")
+    return Claim(
+        "regions_vs_cities", "Talgat Kaliyev",
+        "The regions voted more actively than the big cities.",
+        "regions > cities",
+        f"across the {hours} reports: " + "; ".join(summary),
+        f"each city's turnout (ballots received / registered) vs each of the {oblasts} oblasts, at every "
+        "reporting hour (unweighted)",
+        "accurate with caveat",
+        "Nur-Sultan and Almaty were below (nearly) every oblast at every hour, but Shymkent sat mid-table, "
+        "above the highest oblast at 10:00; no per-unit voter lists, so no weighted oblast total.",
+    )
+
+
+def _claim_even() -> Claim:
+    spread = turnout_spread().set_index("hour").iloc[-1]
+    shares = published_unit_shares()
+    yes = shares["yes_pct"].dropna().astype(float)
+    return Claim(
+        "even_distribution", "Talgat Kaliyev",
+        "The vote was spread evenly across the regions.",
+        "even",
+        f"22:00 turnout {spread['min %']:.2f} % ({spread['lowest']}) to {spread['max %']:.2f} % "
+        f"({spread['highest']}), range {spread['range (points)']:.1f}, IQR {spread['IQR (points)']:.1f} points; "
+        f"published yes {yes.min():.2f}–{yes.max():.2f} % in {len(yes)} units, > 75 in 12 others",
+        "range and interquartile range of unit turnout at 22:00; min/max of published yes shares",
+        "inaccurate",
+        "Turnout ranged over more than 47 points between units and yes shares over at least 10; only the "
+        "yes majority (above 50 % in all 17 units) was uniform.",
+    )
+
+
+def _claim_violations() -> Claim:
+    return Claim(
+        "no_gross_violations", "Ramazan Sarpekov",
+        "Officially, no gross violations were found during the vote.",
+        "none", "no table on violations, complaints or observer findings",
+        "—", "not checkable with this data",
+        "Testing it needs observer reports, complaint registers and polling-station protocols, none of "
+        "which is in this data.",
+    )
+
+
+def _claim_all_accepted() -> Claim:
+    fin = national_2022("final")
+    majority_units = int(constitution_fact("units_with_absolute_yes_majority_2022"))
+    amendments = constitution_fact("amendments_in_2022_package")
+    shares = published_unit_shares()
+    return Claim(
+        "all_amendments_accepted", "Ramazan Sarpekov",
+        "All the amendments were accepted.",
+        "all",
+        f"one question on the whole package ({amendments} amendments); yes {fin['yes_pct']:.2f} % of took part; "
+        f"yes > 50 % in {majority_units} of 17 units (commission statement; "
+        f"{int(shares['yes_pct'].notna().sum())} units with a figure)",
+        "national yes > 50 % and a yes majority in ≥ 12 of 17 units (adoption rule)",
+        "accurate with caveat",
+        "The package was voted on as one, so it passed or failed whole; the 17-unit majority rests on the "
+        "chair's statement, as per-unit results for most units were not published.",
+    )
+
+
+def claims() -> list[Claim]:
+    """Every checked claim, in the article's order."""
+    return [
+        _claim_yes(), _claim_exit_range(), _claim_validity(), _claim_turnout(), _claim_survey(),
+        _claim_three_polls(),
+        _claim_laws("Yerkin Tukumov (KazISS)", "more than 20", "laws_tukumov",
+                    "Parliament will have to revise constitutional laws and adopt over 20 new laws."),
+        _claim_regions_vs_cities(), _claim_even(), _claim_high_turnout(), _claim_violations(),
+        _claim_all_accepted(), _claim_third(), _claim_month(),
+        _claim_laws("Sergey Udartsev", "about 20", "laws_udartsev",
+                    "State bodies now have to adopt about 20 laws, amended or new."),
+    ]
+
+
+def claims_table(compact: bool = True) -> pd.DataFrame:
+    """The claims as a DataFrame indexed by claim_id; ``compact`` keeps speaker, stated, data, verdict."""
+    frame = pd.DataFrame([asdict(c) for c in claims()]).set_index("claim_id")
+    if compact:
+        return frame.loc[:, ["speaker", "claim", "stated", "verdict"]]
+    return frame

@@ -1,0 +1,311 @@
+"""2022, 2024 and 2026 side by side: national figures, polling-day curves, exit polls, units.
+
+The three referendums since January 2022 (constitutional amendments, 5 June 2022; nuclear power plant,
+6 October 2024; new Constitution, 15 March 2026) are compared on like-for-like bases only:
+
+* turnout = took part / registered (results) or ballots issued / the day's list (polling-day reports);
+* the commission's yes = share of all who took part; the exit polls' yes = share of yes+no answers, so
+  polls are compared with the official yes / (yes + no);
+* clock: 2022 reports carry capital time UTC+6, 2024 and 2026 capital time UTC+5 (single time zone since
+  1 March 2024); curves are aligned on the capital's local clock (:func:`clock_hours`).
+
+Units: today's 20 regions map onto the 17 units of 2022 (Abai -> East Kazakhstan, Jetisu -> Almaty
+Region, Ulytau -> Karaganda). :func:`aggregate_to_2022` sums counts only when every part is present and
+refuses to combine percentages unless voter-list weights are given for every part.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from helpers import load, stats
+
+REFERENDUMS: dict[str, str] = {
+    "2022-06-05": "2022 constitutional amendments",
+    "2024-10-06": "2024 nuclear power plant",
+    "2026-03-15": "2026 new Constitution",
+}
+NOT_INTERVIEWS = "not a count of completed interviews"  # exit_polls.notes wording for "voters covered"
+
+
+def _f(value: Any) -> float:
+    """A table cell as a float (pandas' cell types are too wide for the type checker)."""
+    return float(value)
+
+
+class AggregationError(ValueError):
+    """A measure that cannot honestly be carried from today's 20 units to the 17 of 2022."""
+
+
+def label(date: pd.Timestamp | str) -> str:
+    """Short name of a referendum from its polling date."""
+    return REFERENDUMS[pd.Timestamp(date).strftime("%Y-%m-%d")]
+
+
+def share(part: float, whole: float) -> float:
+    """``part`` / ``whole`` in percent; refuses a whole that is not positive."""
+    if not whole > 0:
+        raise ValueError(f"the denominator must be positive, not {whole}")
+    return 100.0 * float(part) / float(whole)
+
+
+# --- national ---------------------------------------------------------------------------------------------
+
+def national_table() -> pd.DataFrame:
+    """One row per referendum at its final stage: published turnout and yes, plus the derived bases.
+
+    ``turnout %`` is took part / registered, ``yes % of took part`` the commission's share (both as
+    published); ``yes % of yes+no`` and ``yes % of registered`` are derived from the counts here.
+    """
+    results = load.table("national_results")
+    final = results[results["stage"] == "final"].sort_values("referendum_date")
+    rows = []
+    for row in final.to_dict("records"):
+        rows.append({
+            "referendum": label(row["referendum_date"]),
+            "registered": int(row["registered_voters"]),
+            "took part": int(row["took_part"]),
+            "turnout % of registered": float(row["turnout_pct"]),
+            "yes % of took part": float(row["yes_pct"]),
+            "yes % of yes+no": round(share(row["yes_votes"], row["yes_votes"] + row["no_votes"]), 2),
+            "yes % of registered": round(share(row["yes_votes"], row["registered_voters"]), 2),
+        })
+    return pd.DataFrame(rows).set_index("referendum")
+
+
+# --- polling-day curves -------------------------------------------------------------------------------------
+
+def clock_hours(timestamps: pd.Series) -> pd.Series:
+    """Hours after midnight on the capital's local clock (the offset each timestamp carries)."""
+    local = pd.Series([ts.tz_localize(None) for ts in timestamps], index=timestamps.index)
+    return local.dt.hour + local.dt.minute / 60.0
+
+
+def _first_per_slot(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Keep the first-listed row where two sources report the same slot (data README's rule)."""
+    return frame.drop_duplicates(subset=keys, keep="first")
+
+
+def national_curves() -> pd.DataFrame:
+    """Polling-day national turnout of the three referendums (ballots issued / the day's list, in %).
+
+    Columns: referendum, timestamp (capital time), utc_offset, clock (hours, capital local clock),
+    turnout_pct. 2022 runs to 22:00 (western units closed at 22:00 capital time); 2024/2026 to 20:00.
+    """
+    early = load.table("turnout_timeline")
+    early = early[early["scope"] == "national"].assign(referendum_date=pd.Timestamp("2022-06-05"))
+    later = load.table("later_turnout_timeline")
+    later = _first_per_slot(later[later["scope"] == "national"], ["timestamp", "referendum_date"])
+    frame = pd.concat([early.loc[:, ["referendum_date", "timestamp", "turnout_pct"]],
+                       later.loc[:, ["referendum_date", "timestamp", "turnout_pct"]]], ignore_index=True)
+    return _with_clock(frame)
+
+
+def _with_clock(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    out["referendum"] = [label(d) for d in out["referendum_date"]]
+    out["utc_offset"] = [ts.utcoffset().total_seconds() / 3600 for ts in out["timestamp"]]
+    out["clock"] = clock_hours(out["timestamp"])
+    out["turnout_pct"] = out["turnout_pct"].astype(float)
+    return out.sort_values(["referendum_date", "timestamp"]).reset_index(drop=True)
+
+
+def unit_curves() -> pd.DataFrame:
+    """Polling-day turnout by unit for the three referendums, keyed by the 2022 unit.
+
+    2022 rows carry the 2022 unit's name; 2024/2026 rows keep today's ``unit_name`` (a 2022 unit that was
+    split has two curves, not an average: the voter lists of the parts were not published).
+    """
+    early = load.table("turnout_timeline")
+    early = early[early["scope"] == "unit"].assign(referendum_date=pd.Timestamp("2022-06-05"))
+    early = early.rename(columns={"unit_id": "parent_unit_id"})
+    early["unit_name"] = [load_name(u) for u in early["parent_unit_id"]]
+    later = load.table("later_turnout_timeline")
+    later = _first_per_slot(later[later["scope"] == "unit"], ["timestamp", "referendum_date", "unit_name"])
+    cols = ["referendum_date", "timestamp", "parent_unit_id", "unit_name", "turnout_pct"]
+    early = early.loc[:, cols].astype({"parent_unit_id": str})
+    later = later.loc[:, cols].astype({"parent_unit_id": str})
+    frame = _with_clock(pd.concat([early, later], ignore_index=True))
+    frame["parent_unit_id"] = frame["parent_unit_id"].astype(pd.CategoricalDtype(load.unit_order(), ordered=True))
+    return frame.sort_values(["parent_unit_id", "referendum_date", "unit_name", "timestamp"]).reset_index(drop=True)
+
+
+def load_name(unit_id: object) -> str:
+    """English name of a 2022 unit."""
+    units = load.table("units").set_index("unit_id")
+    return str(units.loc[str(unit_id), "name_en"])
+
+
+# --- exit polls ---------------------------------------------------------------------------------------------
+
+def exit_polls_vs_results(level: float = 0.95) -> pd.DataFrame:
+    """Every exit poll against the official result on its own base.
+
+    Poll yes is a share of respondents answering yes or no (2026: the base is not stated; no "no" share was
+    published). The Wilson interval uses the published sample only where it counts completed interviews,
+    and assumes simple random sampling (exit polls are clustered by polling station: the true interval is
+    wider by an unknown design effect).
+    """
+    polls = load.table("exit_polls").sort_values(["referendum_date", "yes_pct"])
+    national = national_table()
+    rows = []
+    for row in polls.to_dict("records"):
+        name = label(row["referendum_date"])
+        interviews = not pd.isna(row["sample_size"]) and NOT_INTERVIEWS not in str(row["notes"])
+        interval = (stats.proportion_interval(float(row["yes_pct"]), float(row["sample_size"]), level)
+                    if interviews else None)
+        official = _f(national.loc[name, "yes % of yes+no"])
+        rows.append({
+            "referendum": name,
+            "organisation": str(row["organisation_en"]),
+            "poll yes %": float(row["yes_pct"]),
+            "poll base": "yes+no answers" if not pd.isna(row["no_pct"]) else "respondents (base not stated)",
+            "interviews": int(row["sample_size"]) if interviews else pd.NA,
+            "low": round(interval.low, 2) if interval else np.nan,
+            "high": round(interval.high, 2) if interval else np.nan,
+            "official yes % of yes+no": official,
+            "official yes % of took part": _f(national.loc[name, "yes % of took part"]),
+            "official − poll (points)": round(official - float(row["yes_pct"]), 2),
+            "poll turnout %": float(row["turnout_pct"]) if not pd.isna(row["turnout_pct"]) else np.nan,
+            "official turnout %": _f(national.loc[name, "turnout % of registered"]),
+        })
+    frame = pd.DataFrame(rows)
+    frame["interviews"] = frame["interviews"].astype("Int64")
+    return frame
+
+
+# --- 20 -> 17 units --------------------------------------------------------------------------------------------
+
+def parts_of_2022_units() -> dict[str, list[str]]:
+    """Today's unit names inside each 2022 unit (from the later timeline's full lists and unit_splits)."""
+    later = load.table("later_turnout_timeline")
+    later = later[later["scope"] == "unit"]
+    splits = load.table("unit_splits")
+    parts: dict[str, set[str]] = {u: set() for u in load.unit_order()}
+    for name, parent in zip(later["unit_name"], later["parent_unit_id"], strict=True):
+        parts[str(parent)].add(str(name))
+    for new_region, parent in zip(splits["new_region_en"], splits["parent_unit_id"], strict=True):
+        if str(new_region) not in parts[str(parent)]:
+            raise AggregationError(f"{new_region} (carved from {parent}) is missing from the later timeline")
+    return {unit: sorted(names) for unit, names in parts.items()}
+
+
+def aggregate_to_2022(frame: pd.DataFrame, column: str, weights: str | None = None) -> pd.DataFrame:
+    """Carry ``column`` of a today's-units table (``unit_name``, ``parent_unit_id``) onto the 17 units.
+
+    Counts are summed; percentages need ``weights`` (e.g. registered voters for a turnout, took part for a
+    yes share) and become the weighted mean. A 2022 unit gets a value only if every one of its parts is
+    present (and weighted); otherwise the value is missing and ``status`` says what is lacking. Raises
+    :class:`AggregationError` for a percentage column without weights — a plain mean of the parts'
+    percentages is not the unit's percentage.
+    """
+    is_share = column.endswith("_pct") or "%" in column
+    if is_share and weights is None:
+        raise AggregationError(
+            f"{column!r} is a percentage: it can be combined across parts only weighted by its denominator "
+            "(pass weights=, e.g. registered_voters); the plain mean of percentages is not the unit's share")
+    if not is_share and weights is not None:
+        raise AggregationError(f"{column!r} is a count: sum it, do not weight it")
+    expected = parts_of_2022_units()
+    rows = []
+    for unit in load.unit_order():
+        group = frame[frame["parent_unit_id"].astype(str) == unit]
+        if group.empty:
+            continue
+        duplicated = sorted(group["unit_name"][group["unit_name"].duplicated()].astype(str))
+        if duplicated:
+            raise AggregationError(f"{unit}: {', '.join(duplicated)} appear more than once; one row per part")
+        values = group.set_index("unit_name")[column]
+        have = {str(n) for n, v in values.items() if not pd.isna(v)}
+        if weights is not None:
+            w = group.set_index("unit_name")[weights]
+            have &= {str(n) for n, v in w.items() if not pd.isna(v)}
+        missing = [p for p in expected[unit] if p not in have]
+        value: float = np.nan
+        if missing:
+            what = "no weight or value" if weights is not None else "no value"
+            status = f"incomplete: {what} for {', '.join(missing)}"
+        else:
+            parts = expected[unit]
+            if weights is None:
+                value = float(sum(float(values[p]) for p in parts))
+            else:
+                total = sum(float(w[p]) for p in parts)
+                value = sum(float(values[p]) * float(w[p]) for p in parts) / total
+            status = "one-to-one" if len(parts) == 1 else f"combined from {len(parts)} parts"
+        rows.append({"unit_id": unit, column: value, "parts": ", ".join(expected[unit]), "status": status})
+    out = pd.DataFrame(rows, columns=["unit_id", column, "parts", "status"])
+    out["unit_id"] = out["unit_id"].astype(pd.CategoricalDtype(load.unit_order(), ordered=True))
+    return out
+
+
+def unit_comparison() -> pd.DataFrame:
+    """Every per-unit measure published for 2022 and for a later referendum, on the 2022 units.
+
+    Later counts are carried to the 2022 unit with :func:`aggregate_to_2022`; shares of a one-to-one unit
+    are taken as published; shares of a split unit are left missing (no voter lists for the parts).
+    Columns: unit_id, measure (with its denominator), and one column per referendum, with the stage.
+    """
+    early = load.table("unit_results")
+    early = early.groupby(["unit_id", "stage"], observed=True).first().reset_index()
+    later = load.table("later_unit_results")
+    expected = parts_of_2022_units()
+    measures = {"turnout_pct": "turnout % of registered", "yes_pct": "yes % of took part",
+                "no_pct": "no % of took part"}
+    records: dict[tuple[str, str], dict[str, str]] = {}
+
+    def put(unit: str, measure: str, referendum: str, text: str) -> None:
+        records.setdefault((unit, measure), {})[referendum] = text
+
+    for row in early.to_dict("records"):
+        for column, measure in measures.items():
+            if not pd.isna(row[column]):
+                put(str(row["unit_id"]), measure, label("2022-06-05"), f"{float(row[column]):.2f} ({row['stage']})")
+    for date, group in later.groupby("referendum_date"):
+        name = label(str(date)[:10])
+        for row in group.to_dict("records"):
+            unit = str(row["parent_unit_id"])
+            for column, measure in measures.items():
+                if pd.isna(row[column]):
+                    continue
+                if len(expected[unit]) == 1:
+                    put(unit, measure, name, f"{_f(row[column]):.2f} ({row['stage']})")
+                else:
+                    put(unit, measure, name, f"not combinable: {row['unit_name']} only, no voter lists")
+        took = aggregate_to_2022(group, "took_part").set_index("unit_id")
+        for count, measure in (("yes_votes", "yes % of took part"), ("no_votes", "no % of took part")):
+            carried = aggregate_to_2022(group, count)
+            for row in carried.to_dict("records"):
+                unit = str(row["unit_id"])
+                whole: Any = took.loc[unit, "took_part"]
+                if not pd.isna(row[count]) and not pd.isna(whole):
+                    records.setdefault((unit, measure), {}).setdefault(
+                        name, f"{share(row[count], _f(whole)):.2f} (derived from counts)")
+                elif str(row["status"]).startswith("incomplete") and len(expected[unit]) > 1:
+                    put(unit, f"{count} (count)", name, str(row["status"]))
+    first = label("2022-06-05")
+    for (unit, measure), values in records.items():
+        if first not in values and measure in ("yes % of took part", "no % of took part"):
+            bound = _strongest_bound(unit, measure.split()[0] + "_pct")
+            if bound:
+                values[first] = bound
+    rows = [{"unit_id": unit, "measure": measure, **values} for (unit, measure), values in records.items()]
+    out = pd.DataFrame(rows).reindex(columns=["unit_id", "measure", *REFERENDUMS.values()])
+    out["unit_id"] = out["unit_id"].astype(pd.CategoricalDtype(load.unit_order(), ordered=True))
+    return out.sort_values(["unit_id", "measure"]).reset_index(drop=True).fillna("—")
+
+
+def _strongest_bound(unit: str, measure: str, stage: str = "preliminary") -> str:
+    """The tightest published 2022 bound on ``measure`` for ``unit`` as text (e.g. "> 75 (bound, preliminary)")."""
+    bounds = load.table("unit_result_bounds")
+    rows = bounds[(bounds["unit_id"].astype(str) == unit) & (bounds["measure"] == measure)
+                  & (bounds["stage"] == stage)]
+    if rows.empty:
+        return ""
+    lower = rows[rows["bound"] == "lower"]
+    best = lower.sort_values("value").iloc[-1] if not lower.empty else rows.sort_values("value").iloc[0]
+    sign = (">" if best["bound"] == "lower" else "<") + ("=" if bool(best["inclusive"]) else "")
+    return f"{sign} {_f(best['value']):g} (bound, {stage})"

@@ -1,0 +1,100 @@
+"""The claims table: checked against figures worked out by hand from the published counts."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import claims
+
+
+def test_a_third_of_the_constitution_is_33_of_98() -> None:
+    row = claims.claims_table(compact=False).loc["third_of_constitution"]
+    assert "33 / 98 = 33.7 %" in row["computation"]  # 33/98 = 0.3367
+    assert row["verdict"] == "accurate"
+
+
+def test_yes_share_on_three_bases() -> None:
+    # 6,163,516 yes, 1,490,470 no, 7,985,769 took part, 11,734,642 registered (final, commission)
+    assert claims.yes_of_answered(6_163_516, 1_490_470) == pytest.approx(80.53, abs=0.005)
+    stages = claims.stage_figures()
+    assert stages.loc["final", "yes % of yes+no (derived)"] == pytest.approx(80.53)
+    assert stages.loc["final", "yes % of took part (recomputed)"] == pytest.approx(77.18)
+    assert "52.52 % of registered" in claims.claims_table(compact=False).loc["yes_share", "data"]
+
+
+def test_recomputed_turnout_reproduces_every_published_stage_but_the_2200_electorate_quirk() -> None:
+    stages = claims.stage_figures()
+    diff = (stages["turnout % (published)"].astype(float) - stages["turnout % (recomputed)"]).abs()
+    assert diff.loc[["turnout_2000", "preliminary", "final"]].max() < 0.005
+    # 68.44 % reproduces only with 11,734,642, not with the printed 11,732,699 (data README, discrepancy 6)
+    assert diff.loc["turnout_2200"] == pytest.approx(0.01, abs=0.001)
+
+
+def test_survey_wilson_interval_contains_the_preliminary_turnout() -> None:
+    interval = claims.survey_intention()
+    # Wilson 95 % for 796.8 / 1200: 63.7 to 69.0 (hand computation: centre 0.6637, half-width 0.0266)
+    assert interval.low == pytest.approx(63.67, abs=0.05)
+    assert interval.high == pytest.approx(69.03, abs=0.05)
+    assert interval.low <= 68.06 <= interval.high
+
+
+def test_exit_polls_span_the_stated_range_and_all_fall_short_of_the_result() -> None:
+    polls = claims.exit_polls_2022()
+    assert polls["yes % of yes+no answers"].min() == pytest.approx(74.8)
+    assert polls["yes % of yes+no answers"].max() == pytest.approx(79.4)
+    assert (polls["official minus poll (points)"] > 0).all()
+    # SOCIS-A's 350,000 are voters covered, not interviews: no interval may be computed from it
+    socis = polls[polls["organisation"].str.contains("SOCIS")]
+    assert socis["low"].isna().all()
+
+
+def test_2022_turnout_is_below_most_earlier_national_votes() -> None:
+    higher, total = claims.earlier_votes_with_higher_turnout(68.05)
+    assert total == 13  # 1991 .. 2021 in elections_history
+    assert higher == 10  # only 2004 (56.49), 2007 (64.56) and 2021 (63.3) were lower
+
+
+def test_almaty_city_trails_every_oblast_and_shymkent_tops_them_at_10() -> None:
+    table = claims.cities_vs_oblasts()
+    assert len(table) == 7 * 3
+    almaty = table[table["city"] == "almaty_city"]
+    assert (almaty["oblasts higher"] == 14).all()
+    ten = table[(table["hour"] == "10:00") & (table["city"] == "shymkent")].iloc[0]
+    assert ten["oblasts higher"] == 0 and ten["city turnout %"] == pytest.approx(34.19)
+
+
+def test_turnout_spread_at_2200_runs_from_almaty_city_to_turkestan() -> None:
+    last = claims.turnout_spread().set_index("hour").loc["22:00"]
+    assert (last["lowest"], last["highest"]) == ("almaty_city", "turkestan")
+    assert last["range (points)"] == pytest.approx(80.66 - 33.30)
+    assert last["IQR (points)"] < last["range (points)"]
+
+
+def test_published_unit_shares_never_fill_a_missing_unit() -> None:
+    shares = claims.published_unit_shares()
+    assert len(shares) == 17
+    assert int(shares["yes_pct"].notna().sum()) == 5
+    akmola = shares.set_index("unit_id").loc["akmola"]
+    assert akmola["yes_pct"] is not None and str(akmola["yes_pct"]) == "<NA>"
+    assert "yes > 75" in akmola["bounds"]
+
+
+def test_every_claim_has_a_known_verdict_and_a_speaker() -> None:
+    table = claims.claims_table(compact=False)
+    assert table.index.is_unique
+    assert set(table["verdict"]) <= set(claims.VERDICTS)
+    assert table["speaker"].str.len().min() > 0
+    for needed in ("yes_share", "exit_poll_range", "turnout", "survey_vs_turnout", "seventy_high",
+                   "third_of_constitution", "laws_tukumov", "laws_udartsev", "regions_vs_cities",
+                   "even_distribution", "no_gross_violations", "all_amendments_accepted"):
+        assert needed in table.index
+
+
+def test_a_made_up_verdict_is_refused() -> None:
+    with pytest.raises(ValueError):
+        claims.Claim("x", "y", "z", "1", "2", "3", "mostly true", "why")  # type: ignore[arg-type]
+
+
+def test_a_zero_denominator_is_refused() -> None:
+    with pytest.raises(ValueError):
+        claims.pct(1, 0)
