@@ -345,3 +345,199 @@ def plot_unit(unit: str, timeline: pd.DataFrame, table: pd.DataFrame) -> Figure:
                  xlabel="Time of report (capital time, UTC+6)",
                  ylabel="Turnout (ballots received / registered, %)")
     return fig
+
+
+# ---------------------------------------------------------------- charts
+
+BOUNDARY_NOTE = ("Boundaries of polling day, 5 June 2022 (17 units; Abai, Jetisu and Ulytau were created "
+                 "on 8 June 2022 and are drawn inside their parent units).")
+
+
+def plot_decomposition(decomp: pd.DataFrame, source: str) -> Figure:
+    """Horizontal bars of the four parts of all who took part, labelled with count and share."""
+    parts = decomp.drop(index="All who took part").iloc[::-1]
+    fig, ax = plt.subplots(figsize=(8, 3.2))
+    colours = [plots.BOTH_MARKED, plots.INVALID, plots.NO, plots.YES][-len(parts):]
+    bars = ax.barh(parts.index, parts["count"] / 1e6, color=colours, edgecolor="black", linewidth=0.5,
+                   hatch=None)
+    for bar, hatch in zip(bars, ["xxx", "...", "///", ""], strict=False):
+        bar.set_hatch(hatch)
+    for y, (count, pct) in enumerate(zip(parts["count"], parts["published_pct"], strict=True)):
+        ax.text(count / 1e6 + 0.08, y, f"{count:,}  ({pct:.2f} %)", va="center", fontsize=9)
+    ax.set_xlim(0, 8.2)
+    total = int(decomp["count"].iloc[-1])
+    yes_pct, no_pct = decomp["published_pct"].iloc[0], decomp["published_pct"].iloc[1]
+    plots.finish(ax, f"Of the {total:,} who took part, {yes_pct:.2f} % said yes and {no_pct:.2f} % no", source,
+                 xlabel="Ballots (millions); % = share of all who took part", ylabel="")
+    return fig
+
+
+def plot_exit_polls(intervals: pd.DataFrame, official_pct: float, took_part_pct: float, title: str,
+                    source: str) -> Figure:
+    """Each poll's yes share with its 95 % Wilson interval at each design effect, against the official result."""
+    polls = list(dict.fromkeys(intervals["organisation"]))
+    deffs = sorted(set(intervals["design_effect"]))
+    fig, ax = plt.subplots(figsize=(8.5, 4.2))
+    offsets = [(-0.18 + 0.36 * i / max(len(deffs) - 1, 1)) for i in range(len(deffs))]
+    for p, org in enumerate(polls):
+        for d, deff in enumerate(deffs):
+            row = intervals[(intervals["organisation"] == org) & (intervals["design_effect"] == deff)].iloc[0]
+            y = p + offsets[d]
+            ax.errorbar(row["yes_pct"], y, xerr=[[row["yes_pct"] - row["low"]], [row["high"] - row["yes_pct"]]],
+                        fmt=plots.MARKERS[d], color=plots.PALETTE[d], capsize=3, markersize=5,
+                        label=f"design effect {deff:g}" if p == 0 else None)
+    ax.axvline(official_pct, color=plots.NATIONAL, linestyle="-", linewidth=1.5)
+    ax.text(official_pct - 0.1, -0.6, f"official, of yes + no:\n{official_pct:.2f} %", fontsize=8.5, ha="right",
+            va="top")
+    ax.axvline(took_part_pct, color=plots.CONTEXT, linestyle=":", linewidth=1.5)
+    ax.text(took_part_pct + 0.1, len(polls) - 0.3, f"official, of all who took part:\n{took_part_pct:.2f} % "
+            "(not comparable)", fontsize=8, color="#555555", va="bottom")
+    labels = [o.replace(" (research association)", "").replace("Institute for Comprehensive Social Research ", "")
+              .replace("Public Opinion Research Institute ", "").strip("()'") for o in polls]
+    ax.set_yticks(range(len(polls)), labels)
+    ax.set_ylim(-0.8, len(polls) - 0.2)
+    ax.invert_yaxis()
+    ax.set_xlim(min(73.0, float(intervals["low"].min()) - 0.5), max(82.0, float(intervals["high"].max()) + 0.5))
+    ax.legend(loc="lower left", fontsize=8, title="95 % Wilson interval", title_fontsize=8)
+    plots.finish(ax, title, source,
+                 xlabel="Yes, % of those answering yes or no", ylabel="")
+    return fig
+
+
+def plot_adoption(check: RuleCheck, stage: str, source: str) -> Figure:
+    """Per unit: the published yes share (dot) or the published lower bound (hatched bar), against 50 %."""
+    frame = check.units.iloc[::-1].reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(8, 5.6))
+    shown_bound = shown_figure = False
+    for y, (_, row) in enumerate(frame.iterrows()):
+        if row["basis"] == BASIS_FIGURE:
+            ax.plot(float(row["yes_pct"]), y, "o", color=plots.YES, markersize=7,
+                    label=None if shown_figure else "published yes share (a figure)")
+            ax.text(float(row["yes_pct"]) - 1, y, f"{row['yes_pct']:.2f}", ha="right", va="center", fontsize=8)
+            shown_figure = True
+        elif pd.notna(row["yes_above"]):
+            low = float(row["yes_above"])
+            ax.barh(y, 100 - low, left=low, height=0.6, color="white", edgecolor=plots.YES, hatch="///",
+                    label=None if shown_bound else "yes above this bound (a statement, not a figure)")
+            shown_bound = True
+    ax.axvline(50, color=plots.NO, linestyle="--", linewidth=1.2)
+    ax.text(50.5, len(frame) - 0.6, "majority: more than 50 %", color=plots.NO, fontsize=8)
+    names = [str(u).replace("_", " ").title().replace("Nur Sultan", "Nur-Sultan") for u in frame["unit_id"]]
+    ax.set_yticks(range(len(frame)), names)
+    ax.set_xlim(40, 100)
+    ax.set_ylim(-0.7, len(frame) + 0.2)
+    ax.legend(loc="lower left", fontsize=8, frameon=True, framealpha=0.9)
+    plots.finish(ax, f"{check.units_with_majority} of 17 units had a yes majority at the {stage} stage; "
+                 f"{check.units_on_figure} of them on a published figure", source,
+                 xlabel="Yes, % of all who took part", ylabel="")
+    return fig
+
+
+def plot_past_referendums(frame: pd.DataFrame, title: str, source: str) -> Figure:
+    """Yes share of each referendum, labelled with its denominator."""
+    fig, ax = plt.subplots(figsize=(8.5, 3.8))
+    years = list(frame.index)
+    valid = frame["yes_pct_basis"].str.startswith("valid")
+    bars = ax.bar(years, frame["yes_pct"], color=[plots.CONTEXT if v else plots.YES for v in valid],
+                  edgecolor="black", linewidth=0.5)
+    for bar, v, pct in zip(bars, valid, frame["yes_pct"], strict=True):
+        bar.set_hatch("..." if v else "")
+        ax.text(bar.get_x() + bar.get_width() / 2, pct + 1, f"{pct:.2f} %\n"
+                + ("of valid votes" if v else "of all who took part"), ha="center", fontsize=8)
+    ax.set_ylim(0, 115)
+    ax.set_yticks(range(0, 101, 20))
+    plots.finish(ax, title, source, xlabel="Referendum (polling day)",
+                 ylabel="Yes (%; denominator on each bar)")
+    return fig
+
+
+def plot_map(shapes: geopandas.GeoDataFrame, column: str, title: str, legend_label: str, source: str,
+             vmin: float | None = None, vmax: float | None = None) -> Figure:
+    """Choropleth of ``column`` with every unit labelled; units without a figure hatched, never coloured."""
+    fig, ax = plt.subplots(figsize=(9.5, 5.4))
+    plots.choropleth(shapes, column, ax=ax, legend_label=legend_label, vmin=vmin, vmax=vmax,
+                     missing_label="no published figure")
+    label_units(shapes, column, ax)
+    ax.set_title(title)
+    plots.add_source(fig, f"{source} {BOUNDARY_NOTE}")
+    return fig
+
+
+def plot_no_shares(table: pd.DataFrame, national_no: float, title: str, source: str) -> Figure:
+    """Published preliminary 'no' shares by unit; units covered only by the '<= national' statement hatched."""
+    frame = table.sort_values("no_prelim_pct", ascending=True, na_position="first")
+    fig, ax = plt.subplots(figsize=(8, 5.6))
+    names = [str(n).replace(" Region", "") for n in frame["name_en"]]
+    shown = False
+    for y, value in enumerate(frame["no_prelim_pct"]):
+        if pd.notna(value):
+            ax.barh(y, float(value), color=plots.NO, edgecolor="black", linewidth=0.5)
+            ax.text(float(value) + 0.3, y, f"{value:.2f}", va="center", fontsize=8)
+        else:
+            ax.barh(y, national_no, color="white", edgecolor="#777777", hatch="///", linewidth=0.5,
+                    label=None if shown else f"not published; stated to be at most {national_no:.2f}")
+            shown = True
+    ax.axvline(national_no, color=plots.NATIONAL, linestyle="--", linewidth=1.2)
+    ax.text(national_no + 0.2, -0.9, f"national {national_no:.2f}", fontsize=8)
+    ax.set_yticks(range(len(frame)), names)
+    ax.set_ylim(-1.2, len(frame) - 0.4)
+    ax.set_xlim(0, 32)
+    ax.legend(loc="lower right", fontsize=8, frameon=True, framealpha=0.9)
+    plots.finish(ax, title, source,
+                 xlabel="No, % of all who took part (preliminary, 6 June)", ylabel="")
+    return fig
+
+
+def plot_cities_vs_oblasts(timeline: pd.DataFrame, units: pd.DataFrame, title: str, source: str) -> Figure:
+    """Each hour: the 14 oblasts as grey dots with their median, the three cities highlighted."""
+    wide = turnout_wide(timeline)
+    wide.index = wide.index.astype(str)
+    kinds = units.set_index("unit_id")["kind"].astype(str)
+    kinds.index = kinds.index.astype(str)
+    names = units.set_index("unit_id")["name_en"].astype(str)
+    names.index = names.index.astype(str)
+    oblasts = wide[kinds.reindex(wide.index) == "oblast"]
+    fig, ax = plt.subplots(figsize=(8.5, 4.8))
+    for i, hour in enumerate(wide.columns):
+        ax.scatter([hour] * len(oblasts), oblasts[hour], color=plots.CONTEXT, s=18, zorder=2,
+                   label="the 14 oblasts" if i == 0 else None)
+    ax.plot(wide.columns, oblasts.median(), color=plots.CONTEXT, linestyle="-", linewidth=2, zorder=1,
+            label="median of the 14 oblasts")
+    nat = national_curve(timeline)
+    ax.plot(nat.index, nat.to_numpy(), color=plots.NATIONAL, linestyle="--", label="Kazakhstan")
+    for i, city in enumerate(kinds[kinds == "city"].index):
+        ax.plot(wide.columns, wide.loc[city], color=plots.PALETTE[[0, 3, 2][i]], marker=plots.MARKERS[i + 1],
+                linestyle=plots.LINESTYLES[[0, 2, 3][i]], label=names[city])
+    ax.set_xticks(list(HOURS), [f"{h}:00" for h in HOURS])
+    ax.set_ylim(0, 90)
+    ax.legend(loc="upper left", fontsize=8, ncol=2)
+    plots.finish(ax, title, source, xlabel="Time of report (capital time, UTC+6)",
+                 ylabel="Turnout (ballots received / registered, %)")
+    return fig
+
+
+def plot_turnout_vs_yes(table: pd.DataFrame, check: RuleCheck, title: str, source: str) -> Figure:
+    """22:00 turnout against the preliminary yes share for the units that have both; the rest as bounds."""
+    fig, ax = plt.subplots(figsize=(8, 4.8))
+    both = table[table["yes_prelim_pct"].notna()]
+    bounds = check.units.set_index(check.units["unit_id"].astype(str))
+    shown = False
+    for unit, row in table.iterrows():
+        if pd.notna(row["yes_prelim_pct"]):
+            continue
+        above = bounds["yes_above"].astype(float).get(str(unit), float("nan"))
+        if above == above:
+            label = "_nolegend_" if shown else "yes not published: stated above 75 (range, not a figure)"
+            ax.vlines(float(row["turnout_2200_pct"]), above, 100, color=plots.CONTEXT, linewidth=2, label=label)
+            shown = True
+    ax.scatter(both["turnout_2200_pct"].astype(float), both["yes_prelim_pct"].astype(float), color=plots.YES,
+               marker="o", s=40, zorder=3, label=f"published yes share (n = {len(both)})")
+    for _, row in both.iterrows():
+        ax.annotate(str(row["name_en"]).replace(" Region", ""), (float(row["turnout_2200_pct"]),
+                    float(row["yes_prelim_pct"])), xytext=(5, -10), textcoords="offset points", fontsize=8)
+    ax.set_xlim(25, 85)
+    ax.set_ylim(60, 101)
+    ax.legend(loc="lower right", fontsize=8, frameon=True, framealpha=0.9)
+    plots.finish(ax, title, source, xlabel="Turnout at 22:00 (ballots received / registered, %)",
+                 ylabel="Yes, preliminary (% of all who took part)")
+    return fig
