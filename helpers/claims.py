@@ -17,7 +17,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from helpers import load, stats
+from helpers import load, results, stats, turnout
 
 Verdict = Literal["accurate", "accurate with caveat", "inaccurate", "not checkable with this data"]
 VERDICTS: tuple[Verdict, ...] = ("accurate", "accurate with caveat", "inaccurate", "not checkable with this data")
@@ -52,8 +52,11 @@ def pct(part: float, whole: float) -> float:
 
 
 def yes_of_answered(yes: float, no: float) -> float:
-    """Yes as a share of those answering yes or no (the exit polls' base), in percent."""
-    return pct(yes, yes + no)
+    """Yes as a share of those answering yes or no (the exit polls' base), in percent.
+
+    Delegates to :func:`helpers.results.share_of_answered` (one definition for the project).
+    """
+    return results.share_of_answered(float(yes), float(no))
 
 
 # --- evidence tables -------------------------------------------------------------------------------------
@@ -121,11 +124,8 @@ def exit_polls_2022(level: float = 0.95) -> pd.DataFrame:
 
 
 def turnout_history() -> pd.DataFrame:
-    """National votes since 1991 with turnout (% of registered), oldest first, 2022 flagged."""
-    history = load.table("elections_history")
-    out = history.loc[:, ["date", "kind", "name", "turnout_pct"]].sort_values("date").reset_index(drop=True)
-    out["is_2022_referendum"] = (out["date"] == REFERENDUM_2022) & (out["kind"] == "referendum")
-    return out
+    """National votes since 1991 with turnout (% of registered), oldest first (:func:`helpers.turnout.history`)."""
+    return turnout.history()
 
 
 def earlier_votes_with_higher_turnout(turnout: float, before: pd.Timestamp = REFERENDUM_2022) -> tuple[int, int]:
@@ -136,10 +136,13 @@ def earlier_votes_with_higher_turnout(turnout: float, before: pd.Timestamp = REF
 
 
 def _timeline_units() -> pd.DataFrame:
-    timeline = load.table("turnout_timeline")
-    units = load.table("units").loc[:, ["unit_id", "kind", "polling_utc_offset"]]
-    units["unit_id"] = units["unit_id"].astype(timeline["unit_id"].dtype)
-    rows = timeline[timeline["scope"] == "unit"].merge(units, on="unit_id", how="left")
+    """Unit reports from :func:`helpers.turnout.timeline`, without figures carried forward while polls were open.
+
+    At 20:00 capital time the five western units (UTC+5) were still voting and their 20:00 figures repeat
+    18:00; those five are left out of that hour's comparison rather than compared as if fresh.
+    """
+    rows = turnout.timeline()
+    rows = rows[rows["unit_id"].notna() & ~rows["repeat_while_open"].astype(bool)].copy()
     rows["hour"] = rows["timestamp"].dt.strftime("%H:%M")
     return rows
 
@@ -147,13 +150,14 @@ def _timeline_units() -> pd.DataFrame:
 def cities_vs_oblasts() -> pd.DataFrame:
     """At each reporting hour, each city's turnout against the 14 oblasts (unweighted: no voter lists).
 
-    Columns: hour (capital time, UTC+6), city, city turnout, oblast median, oblast minimum, and how many of
-    the oblasts reported a higher turnout. Turnout = ballots received / registered voters, as published.
+    Columns: hour (capital time, UTC+6), city, city turnout, oblast median, oblast minimum, how many of
+    the oblasts reported a higher turnout, and how many oblasts had a fresh figure at that hour (the western
+    units' carried-forward 20:00 figures are left out). Turnout = ballots received / registered voters.
     """
     rows = _timeline_units()
     out = []
     for hour, group in rows.groupby("hour", sort=True):
-        oblasts = group[group["kind"] != CITY_KIND]["turnout_pct"].astype(float)
+        oblasts = group[group["kind"] == "oblast"]["turnout_pct"].astype(float)
         for city in group[group["kind"] == CITY_KIND].to_dict("records"):
             turnout = float(city["turnout_pct"])
             out.append({
@@ -385,22 +389,22 @@ def _claim_month() -> Claim:
 def _claim_regions_vs_cities() -> Claim:
     table = cities_vs_oblasts()
     hours = table["hour"].nunique()
-    oblasts = int(table["oblasts"].iloc[0])
     summary = []
     for city, group in table.groupby("city", sort=False):
-        low, high = int(group["oblasts higher"].min()), int(group["oblasts higher"].max())
-        span = f"{low}" if low == high else f"{low}–{high}"
-        summary.append(f"{city}: {span} of {oblasts} oblasts higher")
+        fraction = group["oblasts higher"] / group["oblasts"]
+        low, high = float(fraction.min()), float(fraction.max())
+        span = f"{low:.0%}" if low == high else f"{low:.0%}–{high:.0%}"
+        summary.append(f"{city}: {span}")
     return Claim(
         "regions_vs_cities", "Talgat Kaliyev",
         "The regions voted more actively than the big cities.",
         "regions > cities",
-        f"across the {hours} reports: " + "; ".join(summary),
-        f"each city's turnout (ballots received / registered) vs each of the {oblasts} oblasts, at every "
+        f"share of oblasts with higher turnout than the city, across the {hours} reports: " + "; ".join(summary),
+        "each city's turnout (ballots received / registered) vs each oblast with a fresh figure, at every "
         "reporting hour (unweighted)",
         "accurate with caveat",
-        "Nur-Sultan and Almaty were below (nearly) every oblast at every hour, but Shymkent sat mid-table, "
-        "above the highest oblast at 10:00; no per-unit voter lists, so no weighted oblast total.",
+        "Nur-Sultan and Almaty trailed (nearly) every oblast at every hour, but Shymkent sat mid-table and "
+        "led all units at 10:00; no per-unit voter lists, so no weighted oblast total.",
     )
 
 
