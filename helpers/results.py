@@ -232,9 +232,18 @@ def map_frame(shapes: geopandas.GeoDataFrame, table: pd.DataFrame) -> geopandas.
     for column in ("turnout_2200_pct", "yes_prelim_pct", "no_prelim_pct"):
         values[column] = values[column].astype(float)
     values.index = values.index.astype(str)
+    values = values.drop(columns=[c for c in ("name_en", "kind") if c in shapes.columns])
     merged = shapes.assign(unit_id=shapes["unit_id"].astype(str)).merge(values, left_on="unit_id",
                                                                          right_index=True, how="left")
     return merged
+
+
+def short_name(name_en: str) -> str:
+    """A unit's English name without "Region", cities as "X city"; Almaty Region keeps "Region" (vs the city)."""
+    if name_en.endswith(" (city)"):
+        return name_en.replace(" (city)", " city")
+    short = name_en.removesuffix(" Region")
+    return name_en if short == "Almaty" else short
 
 
 def label_units(shapes: geopandas.GeoDataFrame, column: str, ax: Axes, digits: int = 1) -> None:
@@ -242,7 +251,7 @@ def label_units(shapes: geopandas.GeoDataFrame, column: str, ax: Axes, digits: i
     for _, row in shapes.iterrows():
         point = row.geometry.representative_point()
         value = row[column]
-        short = str(row["name_en"]).replace(" Region", "").replace(" (city)", "")
+        short = short_name(str(row["name_en"]))
         text = f"{short}\n{value:.{digits}f}" if value == value else f"{short}\nnot published"
         ax.annotate(text, (point.x, point.y), ha="center", va="center", fontsize=6.5, linespacing=0.95,
                     bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.75})
@@ -467,7 +476,7 @@ def plot_no_shares(table: pd.DataFrame, national_no: float, title: str, source: 
     """Published preliminary 'no' shares by unit; units covered only by the '<= national' statement hatched."""
     frame = table.sort_values("no_prelim_pct", ascending=True, na_position="first")
     fig, ax = plt.subplots(figsize=(8, 5.6))
-    names = [str(n).replace(" Region", "") for n in frame["name_en"]]
+    names = [short_name(str(n)) for n in frame["name_en"]]
     shown = False
     for y, value in enumerate(frame["no_prelim_pct"]):
         if pd.notna(value):
@@ -532,9 +541,9 @@ def plot_turnout_vs_yes(table: pd.DataFrame, check: RuleCheck, title: str, sourc
             shown = True
     ax.scatter(both["turnout_2200_pct"].astype(float), both["yes_prelim_pct"].astype(float), color=plots.YES,
                marker="o", s=40, zorder=3, label=f"published yes share (n = {len(both)})")
-    for _, row in both.iterrows():
-        ax.annotate(str(row["name_en"]).replace(" Region", ""), (float(row["turnout_2200_pct"]),
-                    float(row["yes_prelim_pct"])), xytext=(5, -10), textcoords="offset points", fontsize=8)
+    for i, (_, row) in enumerate(both.sort_values("turnout_2200_pct").iterrows()):
+        ax.annotate(short_name(str(row["name_en"])), (float(row["turnout_2200_pct"]), float(row["yes_prelim_pct"])),
+                    xytext=(0, 8 if i % 2 else -13), textcoords="offset points", fontsize=8, ha="center")
     ax.set_xlim(25, 85)
     ax.set_ylim(60, 101)
     ax.legend(loc="lower right", fontsize=8, frameon=True, framealpha=0.9)
