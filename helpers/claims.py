@@ -12,12 +12,15 @@ in by hand except what the article itself says. The evidence tables behind the v
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Literal
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
-from helpers import load, results, stats, turnout
+from helpers import load, plots, results, stats, turnout
 
 Verdict = Literal["accurate", "accurate with caveat", "inaccurate", "not checkable with this data"]
 VERDICTS: tuple[Verdict, ...] = ("accurate", "accurate with caveat", "inaccurate", "not checkable with this data")
@@ -458,7 +461,12 @@ def _claim_all_accepted() -> Claim:
 
 def claims() -> list[Claim]:
     """Every checked claim, in the article's order."""
-    return [
+    return list(_claims())
+
+
+@lru_cache(maxsize=1)
+def _claims() -> tuple[Claim, ...]:
+    return (
         _claim_yes(), _claim_exit_range(), _claim_validity(), _claim_turnout(), _claim_survey(),
         _claim_three_polls(),
         _claim_laws("Yerkin Tukumov (KazISS)", "more than 20", "laws_tukumov",
@@ -467,7 +475,7 @@ def claims() -> list[Claim]:
         _claim_all_accepted(), _claim_third(), _claim_month(),
         _claim_laws("Sergey Udartsev", "about 20", "laws_udartsev",
                     "State bodies now have to adopt about 20 laws, amended or new."),
-    ]
+    )
 
 
 def claims_table(compact: bool = True) -> pd.DataFrame:
@@ -476,3 +484,98 @@ def claims_table(compact: bool = True) -> pd.DataFrame:
     if compact:
         return frame.loc[:, ["speaker", "claim", "stated", "verdict"]]
     return frame
+
+
+# --- charts ------------------------------------------------------------------------------------------------
+
+def plot_exit_polls() -> Figure:
+    """The three 2022 exit polls (yes % of yes+no) with nominal Wilson intervals, against both official bases."""
+    polls = exit_polls_2022()
+    final = national_2022("final")
+    _fig, ax = plt.subplots(figsize=(8, 3.4))
+    for i, row in enumerate(polls.to_dict("records")):
+        y = len(polls) - 1 - i
+        ax.plot(float(row["yes % of yes+no answers"]), y, marker=plots.MARKERS[i], color=plots.PALETTE[0],
+                linestyle="none", markersize=8)
+        if not pd.isna(row["low"]):
+            ax.hlines(y, float(row["low"]), float(row["high"]), color=plots.PALETTE[0], linewidth=2)
+        else:
+            ax.annotate("no interval: 350,000 = voters covered", (float(row["yes % of yes+no answers"]), y),
+                        xytext=(10, 6), textcoords="offset points", fontsize=8)
+    official = float(polls["official yes % of yes+no"].iloc[0])
+    ax.axvline(official, color=plots.NATIONAL, linestyle="-")
+    ax.axvline(float(final["yes_pct"]), color=plots.CONTEXT, linestyle="--")
+    ax.text(official, len(polls) - 0.45, f" official {official:.2f} %\n (of yes+no)", fontsize=8, va="top")
+    ax.text(float(final["yes_pct"]), len(polls) - 0.45, f"{float(final['yes_pct']):.2f} % of all who took part ",
+            fontsize=8, va="top", ha="right", color="#555555")
+    short = [str(o).split("'")[1] if "'" in str(o) else str(o).split(" (")[0] for o in polls["organisation"]]
+    ax.set_yticks(range(len(polls)), short[::-1])
+    ax.set_ylim(-0.6, len(polls) + 0.1)
+    ax.set_xlim(73, 82)
+    return plots.finish(ax, "All three exit polls fell short of the official yes share on their own base",
+                        "exit_polls, national_results (final); 95 % Wilson intervals assume simple random "
+                        "sampling (design effect unknown)",
+                        xlabel="yes, % of those answering yes or no")
+
+
+def plot_turnout_history() -> Figure:
+    """Turnout of every national vote since 1991, the 2022 referendum and the claimed 70 % marked."""
+    history = turnout_history()
+    _fig, ax = plt.subplots(figsize=(8, 4))
+    kinds = ["presidential", "mazhilis", "referendum"]
+    for i, kind in enumerate(kinds):
+        part = history[(history["kind"] == kind) & ~history["is_2022_referendum"]]
+        ax.plot(part["date"], part["turnout_pct"].astype(float), marker=plots.MARKERS[i], linestyle="none",
+                color=plots.PALETTE[i], label=kind)
+    this = history[history["is_2022_referendum"]]
+    ax.plot(this["date"], this["turnout_pct"].astype(float), marker="*", markersize=16, linestyle="none",
+            color=plots.HIGHLIGHT, label="2022 referendum (68.05 %)")
+    ax.axhline(70, color=plots.CONTEXT, linestyle="--", label="claimed 70 %")
+    ax.legend(loc="lower left", fontsize=8)
+    ax.set_ylim(45, 100)
+    return plots.finish(ax, "10 of the 13 national votes before 2022 drew a higher turnout",
+                        "elections_history (final figures where found; see its notes)",
+                        xlabel="date of the vote", ylabel="turnout, % of registered voters")
+
+
+def plot_cities_vs_oblasts() -> Figure:
+    """Each city's polling-day turnout against the range and median of the oblasts, report by report."""
+    table = cities_vs_oblasts()
+    rows = _timeline_units()
+    oblasts = rows[rows["kind"] == "oblast"].groupby("hour")["turnout_pct"].agg(["min", "max", "median"])
+    hours = list(oblasts.index)
+    x = range(len(hours))
+    _fig, ax = plt.subplots(figsize=(8, 4.5))
+    ax.fill_between(x, oblasts["min"].astype(float), oblasts["max"].astype(float), color=plots.CONTEXT,
+                    alpha=0.5, label="14 oblasts: lowest to highest")
+    ax.plot(x, oblasts["median"].astype(float), color=plots.NATIONAL, linestyle="--", label="oblast median")
+    names = {"nur_sultan": "Nur-Sultan", "almaty_city": "Almaty (city)", "shymkent": "Shymkent"}
+    for i, (city, group) in enumerate(table.groupby("city", sort=False)):
+        ax.plot(x, group["city turnout %"], marker=plots.MARKERS[i], linestyle=plots.LINESTYLES[i],
+                color=plots.PALETTE[i], label=names.get(str(city), str(city)))
+    ax.set_xticks(list(x), hours)
+    ax.legend(loc="upper left", fontsize=8)
+    return plots.finish(ax, "Almaty and Nur-Sultan trailed the oblasts all day; Shymkent did not",
+                        "turnout_timeline (capital time, UTC+6); western units' carried-forward 20:00 figures "
+                        "left out of the oblast band",
+                        xlabel="report (capital time, UTC+6)",
+                        ylabel="turnout so far, % of registered (ballots received)")
+
+
+def plot_unit_spread(hour: str = "22:00") -> Figure:
+    """Every unit's turnout at ``hour`` (capital time), sorted, with the median and interquartile band."""
+    rows = _timeline_units()
+    at = rows[rows["hour"] == hour].sort_values("turnout_pct")
+    values = at["turnout_pct"].astype(float).to_numpy()
+    q1, med, q3 = np.percentile(values, [25, 50, 75])
+    _fig, ax = plt.subplots(figsize=(8, 5))
+    y = np.arange(len(at))
+    ax.axvspan(q1, q3, color=plots.CONTEXT, alpha=0.4, label=f"middle half of units (IQR {q3 - q1:.1f} points)")
+    ax.axvline(med, color=plots.NATIONAL, linestyle="--", label=f"median {med:.2f} %")
+    cities = (at["kind"] == CITY_KIND).to_numpy()
+    ax.plot(values[~cities], y[~cities], marker="o", linestyle="none", color=plots.PALETTE[0], label="oblast")
+    ax.plot(values[cities], y[cities], marker="s", linestyle="none", color=plots.HIGHLIGHT, label="city")
+    ax.set_yticks(y, [str(s) for s in at["series"]])
+    ax.legend(loc="upper left", fontsize=8)
+    return plots.finish(ax, f"At {hour} unit turnout ran from {values.min():.1f} % to {values.max():.1f} %",
+                        "turnout_timeline", xlabel="turnout, % of registered (ballots received)")
