@@ -333,9 +333,13 @@ def pearson(x: npt.ArrayLike, y: npt.ArrayLike) -> float:
 
 
 def relation_intervals(frame: pd.DataFrame, x: str, y: str, level: float = 0.95, seed: int = 2022,
-                       methods: Sequence[str] = ("percentile", "BCa")) -> pd.DataFrame:
+                       methods: Sequence[str] = ("percentile",)) -> pd.DataFrame:
     """Slope and correlation of ``y`` on ``x`` with bootstrap intervals (:func:`helpers.stats.bootstrap_interval`,
-    units resampled as pairs, fixed ``seed``), one row per statistic and bootstrap method."""
+    units resampled as pairs, fixed ``seed``), one row per statistic and bootstrap method.
+
+    Percentile by default: with five or six units BCa's skew correction moves its ends into the extreme
+    tail of the resamples (where the resamples that draw one unit repeatedly sit) and reports -1, 0 or 1.
+    """
     from helpers import stats
 
     rows = []
@@ -346,6 +350,17 @@ def relation_intervals(frame: pd.DataFrame, x: str, y: str, level: float = 0.95,
             rows.append({"statistic": name, "n units": len(frame), "estimate": round(interval.estimate, 2),
                          "low": round(interval.low, 2), "high": round(interval.high, 2),
                          "interval": f"{level:.0%}, {interval.method}"})
+    return pd.DataFrame(rows)
+
+
+def leave_one_out(frame: pd.DataFrame, x: str, y: str, label: str = "unit") -> pd.DataFrame:
+    """Slope and correlation with each unit left out in turn: how much one unit carries the result."""
+    rows = [{"left out": "none", "n units": len(frame), "slope": round(ols_slope(frame[x], frame[y]), 2),
+             "correlation": round(pearson(frame[x], frame[y]), 2)}]
+    for index, row in frame.iterrows():
+        rest = frame.drop(index=index)
+        rows.append({"left out": str(row[label]), "n units": len(rest), "slope": round(ols_slope(rest[x], rest[y]), 2),
+                     "correlation": round(pearson(rest[x], rest[y]), 2)})
     return pd.DataFrame(rows)
 
 
