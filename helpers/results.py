@@ -17,7 +17,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from helpers import plots, stats
+from helpers import plots, stats, turnout
 
 if TYPE_CHECKING:
     import geopandas
@@ -273,28 +273,20 @@ def national_curve(timeline: pd.DataFrame) -> pd.Series:
     return curve
 
 
-def cities_vs_oblasts(timeline: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
-    """Per reporting hour: the 14 oblasts' median and range, the national figure, and each city's value and rank.
+def cities_vs_oblasts() -> pd.DataFrame:
+    """Per reporting hour: :func:`helpers.turnout.cities_vs_oblasts` plus each city's rank among the 17 units.
 
-    Rank 1 is the highest turnout of the 17 units. No group mean is computed: registered voters per
-    unit are mostly unpublished, so an unweighted mean would not be the turnout of any group.
+    The oblast median and range come from :mod:`helpers.turnout` (unweighted over units, leaving out
+    figures carried forward while a unit's polls were still open, hence 9 oblasts at 20:00). Rank 1 is the
+    highest published figure of the 17 at that hour (:func:`helpers.turnout.ranking`). No group mean is
+    computed: registered voters per unit are mostly unpublished, so it would not be any group's turnout.
     """
-    wide = turnout_wide(timeline)
-    kinds = units.set_index("unit_id")["kind"].astype(str)
-    kinds.index = kinds.index.astype(str)
-    wide.index = wide.index.astype(str)
-    oblasts = wide[kinds.reindex(wide.index) == "oblast"]
-    ranks = wide.rank(ascending=False, method="min")
-    out = pd.DataFrame({
-        "national": national_curve(timeline),
-        "oblast_min": oblasts.min(),
-        "oblast_median": oblasts.median(),
-        "oblast_max": oblasts.max(),
-    })
-    for city in kinds[kinds == "city"].index:
-        out[f"{city}"] = wide.loc[city]
-        out[f"{city}_rank"] = ranks.loc[city].astype(int)
-    out.index.name = "hour"
+    out = turnout.cities_vs_oblasts()
+    cities = [c for c in out.columns if str(c).endswith("(city)")]
+    for city in cities:
+        ranks = {hour: int(turnout.ranking(hour).set_index("unit")["rank"][city]) for hour in out.index}
+        position = list(out.columns).index(city) + 1
+        out.insert(position, f"{city} rank", pd.Series(ranks))
     return out
 
 
@@ -497,26 +489,26 @@ def plot_no_shares(table: pd.DataFrame, national_no: float, title: str, source: 
     return fig
 
 
-def plot_cities_vs_oblasts(timeline: pd.DataFrame, units: pd.DataFrame, title: str, source: str) -> Figure:
-    """Each hour: the 14 oblasts as grey dots with their median, the three cities highlighted."""
-    wide = turnout_wide(timeline)
-    wide.index = wide.index.astype(str)
-    kinds = units.set_index("unit_id")["kind"].astype(str)
-    kinds.index = kinds.index.astype(str)
-    names = units.set_index("unit_id")["name_en"].astype(str)
-    names.index = names.index.astype(str)
-    oblasts = wide[kinds.reindex(wide.index) == "oblast"]
+def plot_cities_vs_oblasts(title: str, source: str) -> Figure:
+    """Each hour: the 14 oblasts as grey dots (hollow = carried forward while polls were open) with their median,
+    the three cities highlighted and the nation dashed."""
+    long = turnout.timeline()
+    summary = turnout.cities_vs_oblasts(long)
+    oblasts = long[long["kind"] == "oblast"]
     fig, ax = plt.subplots(figsize=(8.5, 4.8))
-    for i, hour in enumerate(wide.columns):
-        ax.scatter([hour] * len(oblasts), oblasts[hour], color=plots.CONTEXT, s=18, zorder=2,
-                   label="the 14 oblasts" if i == 0 else None)
-    ax.plot(wide.columns, oblasts.median(), color=plots.CONTEXT, linestyle="-", linewidth=2, zorder=1,
-            label="median of the 14 oblasts")
-    nat = national_curve(timeline)
-    ax.plot(nat.index, nat.to_numpy(), color=plots.NATIONAL, linestyle="--", label="Kazakhstan")
-    for i, city in enumerate(kinds[kinds == "city"].index):
-        ax.plot(wide.columns, wide.loc[city], color=plots.PALETTE[[0, 3, 2][i]], marker=plots.MARKERS[i + 1],
-                linestyle=plots.LINESTYLES[[0, 2, 3][i]], label=names[city])
+    fresh, carried = oblasts[~oblasts["repeat_while_open"]], oblasts[oblasts["repeat_while_open"]]
+    ax.scatter(fresh["hour"], fresh["turnout_pct"].astype(float), color=plots.CONTEXT, s=18, zorder=2,
+               label="the 14 oblasts")
+    ax.scatter(carried["hour"], carried["turnout_pct"].astype(float), facecolor="white", edgecolor="#888888",
+               s=18, zorder=2, label="oblast figure carried forward (polls still open)")
+    ax.plot(summary.index, summary["oblasts_median"].astype(float), color=plots.CONTEXT, linewidth=2, zorder=1,
+            label="median of the oblasts")
+    ax.plot(summary.index, summary["national"].astype(float), color=plots.NATIONAL, linestyle="--",
+            label="Kazakhstan")
+    cities = [c for c in summary.columns if str(c).endswith("(city)")]
+    for i, city in enumerate(cities):
+        ax.plot(summary.index, summary[city].astype(float), color=plots.PALETTE[[0, 3, 2][i % 3]],
+                marker=plots.MARKERS[i + 1], linestyle=plots.LINESTYLES[[0, 2, 3][i % 3]], label=str(city))
     ax.set_xticks(list(HOURS), [f"{h}:00" for h in HOURS])
     ax.set_ylim(0, 90)
     ax.legend(loc="upper left", fontsize=8, ncol=2)
