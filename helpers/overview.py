@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.figure import Figure
 
-from helpers import load
+from helpers import load, plots
 
 REFERENDUM_2022 = "2022-06-05"
 
@@ -137,3 +139,51 @@ def rules() -> pd.DataFrame:
     if missing:
         raise ValueError(f"constitution_facts lacks {missing}")
     return facts.loc[list(RULE_FACTS), ["fact", "value", "unit", "source_url"]].reset_index()
+
+
+# ---------------------------------------------------------------------------------------------- charts
+
+def plot_denominators(table: pd.DataFrame | None = None) -> Figure:
+    """Horizontal bars: the same yes votes as a share of each base, the commission's base highlighted."""
+    data = table if table is not None else yes_denominators()
+    fig, ax = plt.subplots(figsize=(8.5, 3.6))
+    ordered = data.iloc[::-1].reset_index(drop=True)
+    for i, row in enumerate(ordered.to_dict("records")):
+        official = not pd.isna(row["published_pct"])
+        ax.barh(i, float(row["yes_share_pct"]), color=plots.YES if official else plots.CONTEXT,
+                hatch="" if official else plots.HATCHES[1], edgecolor="white", height=0.7)
+        ax.text(float(row["yes_share_pct"]) + 1, i,
+                f"{float(row['yes_share_pct']):.2f} %  = {int(row['yes_votes']):,} / {int(row['base_count']):,}",
+                va="center", fontsize=8)
+    ax.set_yticks(range(len(ordered)), [str(d) for d in ordered["denominator"]], fontsize=9)
+    ax.set_xlim(0, 115)
+    ax.set_xticks(range(0, 101, 20))
+    ax.grid(axis="y", visible=False)
+    return fig
+
+
+def plot_electorate(table: pd.DataFrame | None = None) -> Figure:
+    """One stacked bar of the whole electorate: yes, no, other ballots, did not take part (labelled in place)."""
+    data = table if table is not None else electorate_breakdown()
+    fig, ax = plt.subplots(figsize=(9, 2.4))
+    colours = [plots.YES, plots.NO, plots.INVALID, "#FFFFFF"]
+    short = ["said yes", "said no", "invalid or both marked", "did not take part"]
+    left = 0.0
+    for i, row in enumerate(data.to_dict("records")):
+        width = float(row["share_of_registered_pct"])
+        ax.barh(0, width, left=left, color=colours[i % len(colours)], edgecolor="#555555",
+                hatch=plots.HATCHES[i % len(plots.HATCHES)], height=0.6)
+        label = f"{short[i % len(short)]}\n{width:.1f} %"
+        if width > 8:
+            ax.text(left + width / 2, 0, label, ha="center", va="center", fontsize=9,
+                    bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85})
+        else:
+            ax.annotate(label.replace("\n", " "), (left + width / 2, 0.3), xytext=(0, 14),
+                        textcoords="offset points", ha="center", fontsize=8,
+                        arrowprops={"arrowstyle": "-", "color": "#555555"})
+        left += width
+    ax.set_xlim(0, 100)
+    ax.set_ylim(-0.5, 0.9)
+    ax.set_yticks([])
+    ax.grid(axis="y", visible=False)
+    return fig

@@ -253,12 +253,14 @@ def history() -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------------------------- charts
 
-def plot_timeline_grid(long: pd.DataFrame | None = None, *, ncols: int = 6) -> Figure:
+def plot_timeline_grid(long: pd.DataFrame | None = None, *, ncols: int = 6, title: str | None = None,
+                       source: str | None = None) -> Figure:
     """Small multiples: one panel per unit (the nation in grey behind), the nation's own panel first.
 
     A report carried forward while the unit's polls were open is drawn as a hollow marker off the line;
     the line joins the two real counts around it with a dotted segment. Grey shading marks the hours after
-    the unit's polls had closed (20:00 local).
+    the unit's polls had closed (20:00 local). ``title`` (the finding) and ``source`` are placed around the
+    legend, which sits under the panels.
     """
     data = long if long is not None else timeline()
     series = list(data["series"].cat.categories)
@@ -304,7 +306,12 @@ def plot_timeline_grid(long: pd.DataFrame | None = None, *, ncols: int = 6) -> F
         Line2D([], [], color=plots.YES, ls=":", label="no count between 18:00 and 22:00"),
         Patch(color="#EEEEEE", label="unit's polls closed (20:00 local)"),
     ]
-    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, bbox_to_anchor=(0.5, -0.06))
+    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=8)
+    if title is not None:
+        fig.suptitle(title, x=0.0, ha="left", fontsize=12, fontweight="bold")
+    if source is not None:
+        plots.add_source(fig, source)
+        fig.texts[-1].set_y(-0.075)  # under the legend
     return fig
 
 
@@ -318,8 +325,9 @@ def plot_history(hist: pd.DataFrame | None = None) -> Figure:
         part = data[data["kind"] == kind]
         ax.plot(part["date"], part["turnout_pct"].astype(float), ls="none", marker=marker, ms=7, color=colour,
                 label=kind if kind != "mazhilis" else "Mazhilis (parliament)")
-    ax.plot(data["date"], data["turnout_pct"].astype(float), color=plots.CONTEXT, lw=0.8, zorder=0)
     target = data[data["is_2022_referendum"]].iloc[0]
+    ax.plot([target["date"]], [float(target["turnout_pct"])], ls="none", marker="o", ms=14, mfc="none",
+            mec=plots.HIGHLIGHT, mew=1.5)
     ax.annotate(f"5 June 2022: {float(target['turnout_pct']):.2f}%", (target["date"], float(target["turnout_pct"])),
                 xytext=(-110, -38), textcoords="offset points", fontsize=9, color=plots.HIGHLIGHT,
                 arrowprops={"arrowstyle": "->", "color": plots.HIGHLIGHT})
@@ -327,4 +335,68 @@ def plot_history(hist: pd.DataFrame | None = None) -> Figure:
     ax.text(data["date"].iloc[0], 51, "50 % validity threshold for a referendum", fontsize=8, color="#444444")
     ax.set_ylim(40, 100)
     ax.legend(loc="lower left", fontsize=8)
+    return fig
+
+
+def plot_ranking(ranked: pd.DataFrame | None = None) -> Figure:
+    """Horizontal bars of turnout at 22:00 by unit, cities hatched, western (UTC+5) units marked, nation line."""
+    data = ranked if ranked is not None else ranking(22)
+    national = float(data["turnout_pct"].iloc[0] - data["minus_national_pp"].iloc[0])
+    fig, ax = plt.subplots(figsize=(8.5, 6.2))
+    ordered = data.iloc[::-1].reset_index(drop=True)
+    for i, row in enumerate(ordered.to_dict("records")):
+        city = row["kind"] == "city"
+        west = int(row["polling_utc_offset"]) == 5
+        ax.barh(i, float(row["turnout_pct"]), color=plots.PALETTE[1] if city else plots.YES,
+                hatch=plots.HATCHES[1] if city else "", edgecolor="white", height=0.75)
+        label = f"{float(row['turnout_pct']):.2f}" + ("  (UTC+5)" if west else "")
+        ax.text(float(row["turnout_pct"]) + 0.8, i, label, va="center", fontsize=8)
+    ax.set_yticks(range(len(ordered)), [str(u) for u in ordered["unit"]], fontsize=9)
+    ax.axvline(national, color=plots.NATIONAL, ls="--", lw=1)
+    ax.text(national + 0.8, len(ordered) - 0.4, f"nation {national:.2f}", fontsize=8)
+    ax.set_xlim(0, 100)
+    ax.grid(axis="y", visible=False)
+    ax.legend(handles=[Patch(color=plots.YES, label="oblast"),
+                       Patch(facecolor=plots.PALETTE[1], hatch=plots.HATCHES[1], edgecolor="white",
+                             label="city of republican significance")], loc="lower right", fontsize=8)
+    return fig
+
+
+def plot_cities_vs_oblasts(table: pd.DataFrame | None = None) -> Figure:
+    """The oblasts' range (band) and median against each city and the nation, per reporting hour."""
+    data = table if table is not None else cities_vs_oblasts()
+    fig, ax = plt.subplots(figsize=(8.5, 4.8))
+    hours = data.index.to_numpy()
+    ax.fill_between(hours, data["oblasts_min"].astype(float), data["oblasts_max"].astype(float),
+                    color=plots.CONTEXT, alpha=0.5, label="14 oblasts: lowest to highest")
+    ax.plot(hours, data["oblasts_median"].astype(float), color="#666666", lw=2, marker="s", ms=4,
+            label="oblasts: median (unweighted)")
+    ax.plot(hours, data["national"].astype(float), color=plots.NATIONAL, lw=1.5, ls="--", label="nation")
+    cities = [c for c in data.columns if str(c).endswith("(city)")]
+    for i, city in enumerate(cities):
+        ax.plot(hours, data[city].astype(float), color=plots.PALETTE[(i + 1) % len(plots.PALETTE)],
+                lw=1.8, ls=plots.LINESTYLES[(i + 1) % len(plots.LINESTYLES)], marker=plots.MARKERS[i + 1],
+                ms=5, label=city)
+    ax.set_xticks(hours)
+    ax.set_ylim(0, 90)
+    ax.legend(loc="lower right", fontsize=8, ncol=2)
+    return fig
+
+
+def plot_forecast(forecasts: list[Forecast]) -> Figure:
+    """Each survey's intention-to-vote share with its interval, against the final turnout (vertical line)."""
+    fig, ax = plt.subplots(figsize=(8.5, 1.4 + 0.8 * len(forecasts)))
+    for i, f in enumerate(forecasts):
+        iv = f.interval
+        ax.errorbar(iv.estimate, i, xerr=[[iv.estimate - iv.low], [iv.high - iv.estimate]], fmt="o",
+                    color=plots.YES, capsize=5, ms=7)
+        ax.text(iv.high + 0.5, i, f"{iv.estimate:.1f} ({iv.low:.1f}-{iv.high:.1f})", va="center", fontsize=8)
+    outcome = forecasts[0].outcome_pct
+    ax.axvline(outcome, color=plots.HIGHLIGHT, lw=2, ls="--")
+    ax.text(outcome + 0.3, len(forecasts) - 0.45, f"final turnout {outcome:.2f}", color=plots.HIGHLIGHT, fontsize=8)
+    ax.set_yticks(range(len(forecasts)), [f"{f.organisation.split('(')[-1].rstrip(')')}: {f.method}, "
+                                          f"{f.fieldwork}" for f in forecasts], fontsize=8)
+    ax.set_ylim(-0.6, len(forecasts) - 0.2)
+    ax.set_xlim(55, 85)
+    ax.grid(axis="y", visible=False)
     return fig
