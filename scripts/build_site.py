@@ -20,6 +20,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ from site_render import (  # noqa: E402
     markdown_section,
     marker_block,
     network_problems,
+    notebook_info_from_text,
     read_notebook_info,
     readme_intro,
     thumbnail,
@@ -82,8 +84,8 @@ def find_notebooks(folder: Path) -> list[Path]:
     return sorted(folder.glob(NOTEBOOK_GLOB))
 
 
-def execute(paths: list[Path], jobs: int, timeout: int) -> None:
-    """Run the notebooks; write back the successful ones; raise BuildError on any failure."""
+def execute(paths: list[Path], jobs: int, timeout: int, on_success: Callable[[Path, str], None]) -> None:
+    """Run the notebooks; write back and hand on the successful ones; raise BuildError on any failure."""
     failures: list[RunResult] = []
     for result in run_all(paths, jobs, timeout):
         if not result.ok:
@@ -95,6 +97,8 @@ def execute(paths: list[Path], jobs: int, timeout: int) -> None:
         print(f"executed {result.path.name} ({result.seconds:.1f} s, {state})", flush=True)
         for warning in result.warnings:
             print(f"  warning: {warning}", flush=True)
+        if not failures:
+            on_success(result.path, result.text)
     if failures:
         reports = "\n\n".join(f.error for f in failures)
         raise BuildError(f"notebook execution failed (nothing written back for it):\n{reports}")
@@ -140,39 +144,73 @@ def package_sources(package: dict[str, Any]) -> list[dict[str, str]]:
     return sources
 
 
-def build(args: argparse.Namespace, paths: list[Path], staging: Path) -> list[str]:
-    """Write every page of the site into ``staging``; return warnings (unresolved links)."""
-    package = load_datapackage(args.data)
-    config = json.loads((ROOT / "site_template/site.json").read_text(encoding="utf-8"))
-    renderer = SiteRenderer(ROOT / "site_template", {**config, "has_package": bool(package)})
-    infos = [read_notebook_info(path) for path in paths]
-    package_files = resource_paths(package, args.data)
-    links = LinkMapper(published_files(infos, [rel for _, rel in package_files], bool(package)))
+class SiteBuild:
+    """Writes the pages of the site into a staging folder.
 
-    for position, info in enumerate(infos):
-        prev = infos[position - 1] if position > 0 else None
-        nxt = infos[position + 1] if position + 1 < len(infos) else None
-        html = renderer.notebook_page(info, prev, nxt)
-        write_text(staging / info.page, links.rewrite(html, "notebooks", info.page))
+    Notebook pages are rendered as soon as each notebook has run (while the other kernel is still
+    busy), then ``finish`` renders whatever is left, the data page and the index.
+    """
+
+    def __init__(self, args: argparse.Namespace, paths: list[Path], staging: Path) -> None:
+        self.args, self.staging = args, staging
+        self.package = load_datapackage(args.data)
+        config = json.loads((ROOT / "site_template/site.json").read_text(encoding="utf-8"))
+        self.renderer = SiteRenderer(ROOT / "site_template", {**config, "has_package": bool(self.package)})
+        # titles (for prev/next) come from the markdown, which execution does not change
+        self.infos = [read_notebook_info(path) for path in paths]
+        self.package_files = resource_paths(self.package, args.data)
+        files = [rel for _, rel in self.package_files]
+        self.links = LinkMapper(published_files(self.infos, files, bool(self.package)))
+        self.rendered: set[str] = set()
+
+    def notebook_executed(self, path: Path, text: str) -> None:
+        """Render the page of a freshly executed notebook from its normalised text."""
+        position = next(i for i, info in enumerate(self.infos) if info.stem == path.stem)
+        self.infos[position] = notebook_info_from_text(text, path.stem)
+        self.write_notebook_page(position)
+
+    def write_notebook_page(self, position: int) -> None:
+        """One notebook page with prev/next navigation, and its thumbnail."""
+        info = self.infos[position]
+        prev = self.infos[position - 1] if position > 0 else None
+        nxt = self.infos[position + 1] if position + 1 < len(self.infos) else None
+        html = self.renderer.notebook_page(info, prev, nxt)
+        write_text(self.staging / info.page, self.links.rewrite(html, "notebooks", info.page))
         if info.key_png:
-            (staging / "img").mkdir(exist_ok=True)
-            (staging / "img" / f"{info.stem}.png").write_bytes(thumbnail(info.key_png))
+            (self.staging / "img").mkdir(exist_ok=True)
+            (self.staging / "img" / f"{info.stem}.png").write_bytes(thumbnail(info.key_png))
+        self.rendered.add(info.stem)
 
-    readme_path = args.data / "README.md"
-    readme = readme_path.read_text(encoding="utf-8") if readme_path.exists() else PLACEHOLDER_README
-    write_text(staging / "data/README.html", links.rewrite(renderer.data_page(readme), "data", "data/README.html"))
-    if package:
-        copy_file(args.data / "datapackage.json", staging / "data/datapackage.json")
-    for _, rel in package_files:
-        copy_file(args.data / rel, staging / "data" / rel)
+    def write_data_pages(self) -> None:
+        """The data README as HTML, datapackage.json and the resource files it lists."""
+        readme_path = self.args.data / "README.md"
+        readme = readme_path.read_text(encoding="utf-8") if readme_path.exists() else PLACEHOLDER_README
+        html = self.links.rewrite(self.renderer.data_page(readme), "data", "data/README.html")
+        write_text(self.staging / "data/README.html", html)
+        if self.package:
+            copy_file(self.args.data / "datapackage.json", self.staging / "data/datapackage.json")
+        for _, rel in self.package_files:
+            copy_file(self.args.data / rel, self.staging / "data" / rel)
 
-    readme_md = args.readme.read_text(encoding="utf-8") if args.readme.exists() else ""
-    findings = marker_block(readme_md, "findings") or markdown_section(readme_md, "finding")
-    renderer.config["heading"], renderer.config["intro"] = readme_intro(readme_md)
-    resources = [{"name": rel, "title": res.get("title", ""), "href": f"data/{rel}"} for res, rel in package_files]
-    index = renderer.index_page(infos, findings, package_sources(package), resources)
-    write_text(staging / "index.html", links.rewrite(index, "", "index.html"))
-    return [f"link not published in the site: {item}" for item in links.unresolved]
+    def write_index(self) -> None:
+        """The landing page, with heading, intro and findings taken from the project README."""
+        readme_md = self.args.readme.read_text(encoding="utf-8") if self.args.readme.exists() else ""
+        findings = marker_block(readme_md, "findings") or markdown_section(readme_md, "finding")
+        self.renderer.config["heading"], self.renderer.config["intro"] = readme_intro(readme_md)
+        resources = [
+            {"name": rel, "title": res.get("title", ""), "href": f"data/{rel}"} for res, rel in self.package_files
+        ]
+        index = self.renderer.index_page(self.infos, findings, package_sources(self.package), resources)
+        write_text(self.staging / "index.html", self.links.rewrite(index, "", "index.html"))
+
+    def finish(self) -> list[str]:
+        """Render the remaining pages; return warnings (links the site does not publish)."""
+        for position, info in enumerate(self.infos):
+            if info.stem not in self.rendered:
+                self.write_notebook_page(position)
+        self.write_data_pages()
+        self.write_index()
+        return [f"link not published in the site: {item}" for item in self.links.unresolved]
 
 
 def check_site(staging: Path) -> list[tuple[str, int]]:
@@ -229,9 +267,10 @@ def main(argv: list[str] | None = None) -> int:
     staging = Path(tempfile.mkdtemp(prefix=args.out.name + ".tmp-", dir=args.out.parent))
     staging.chmod(0o755)
     try:
+        site = SiteBuild(args, paths, staging)
         if not args.no_execute and paths:
-            execute(paths, args.jobs, args.timeout)
-        for warning in build(args, paths, staging):
+            execute(paths, args.jobs, args.timeout, site.notebook_executed)
+        for warning in site.finish():
             print(f"warning: {warning}")
         sizes = check_site(staging)
         swap_into_place(staging, args.out)

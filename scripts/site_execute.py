@@ -170,7 +170,6 @@ def execute_notebook(path: Path, timeout: int) -> RunResult:
         kernel_name=KERNEL_NAME,
         resources={"metadata": {"path": str(path.parent)}},
         record_timing=False,
-        store_widget_state=False,
         allow_errors=False,
     )
     index: int | None = None

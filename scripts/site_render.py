@@ -138,11 +138,20 @@ def thumbnail(png: bytes, width: int = THUMB_WIDTH) -> bytes:
 
 
 def read_notebook_info(path: Path) -> NotebookInfo:
-    """Read a notebook and extract title, "In short" items and key figure."""
-    nb = nbformat.read(path, as_version=4)
+    """Read a notebook file and extract title, "In short" items and key figure."""
+    return notebook_info(nbformat.read(path, as_version=4), path.stem)
+
+
+def notebook_info_from_text(text: str, stem: str) -> NotebookInfo:
+    """The same, from a notebook's JSON text."""
+    return notebook_info(nbformat.reads(text, as_version=4), stem)
+
+
+def notebook_info(nb: Any, stem: str) -> NotebookInfo:
+    """Title, "In short" items and key figure of a notebook node."""
     return NotebookInfo(
-        stem=path.stem,
-        title=extract_title(nb, path.stem),
+        stem=stem,
+        title=extract_title(nb, stem),
         in_short=extract_in_short(nb),
         key_png=key_figure(nb),
         nb=nb,

@@ -54,11 +54,13 @@ def check_images(page: Any, url: str) -> list[str]:
 
 def check_fragments(page: Any, url: str) -> list[str]:
     """Every same-page ``#fragment`` link points at an element that exists."""
+    # as browsers do: try the fragment as written, then percent-decoded
+    page.evaluate("window.decode = s => { try { return decodeURIComponent(s); } catch { return s; } }")
     missing: list[str] = page.eval_on_selector_all(
         "a[href*='#']",
         """els => els.filter(e => e.href.split('#')[0] === location.href.split('#')[0])
-                  .map(e => decodeURIComponent(e.hash.slice(1)))
-                  .filter(id => id && !document.getElementById(id))""",
+                  .map(e => e.hash.slice(1))
+                  .filter(raw => raw && !document.getElementById(raw) && !document.getElementById(decode(raw)))""",
     )
     return [f"{url}: link to missing anchor #{frag}" for frag in sorted(set(missing))]
 
