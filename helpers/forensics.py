@@ -429,16 +429,29 @@ def timeline_checks(folder: Path | str | None = None) -> pd.DataFrame:
     """Every unit report with its change since the unit's previous report and three flags.
 
     ``decrease``: the cumulative figure fell. ``repeat``: identical to the previous report.
-    ``moved_after_close``: the figure changed between two reports that were both made at or after the
-    unit's polls closed (:func:`polls_close`): a change that new voting cannot explain.
-    ``polls_open``: the report was made while the unit's polls were still open.
+    ``moved_after_close``: the figure changed between two reports that were both made after the unit's
+    polls had closed: a change that new voting cannot explain.
+    ``polls_open``: the report was made while the unit's polls were still open. For the repository's data
+    this is :func:`helpers.turnout.timeline`'s flag (which also marks the carried-forward western 20:00
+    figures); for another data folder it follows from :func:`polls_close` (the two agree; see the tests).
     """
     timeline = load.table("turnout_timeline", folder)
     offsets = load.table("units", folder).set_index("unit_id")["polling_utc_offset"]
     frame = timeline[timeline["scope"] == "unit"].sort_values(["unit_id", "timestamp"], kind="stable")
-    grouped = frame.groupby("unit_id", observed=True)
     close = frame["unit_id"].map(lambda u: polls_close(int(offsets[u]))).astype(frame["timestamp"].dtype)
-    previous_time = grouped["timestamp"].shift(1)
+    if folder is None:
+        from helpers import turnout
+
+        shared = turnout.timeline()
+        shared = shared[shared["unit_id"].notna()]
+        open_at = {(str(u), t): bool(o) for u, t, o in
+                   zip(shared["unit_id"], shared["timestamp"], shared["polls_open"], strict=True)}
+        polls_open = pd.Series([open_at[(str(u), t)] for u, t in zip(frame["unit_id"], frame["timestamp"],
+                                                                         strict=True)], index=frame.index)
+    else:
+        polls_open = frame["timestamp"] < close
+    grouped = frame.groupby("unit_id", observed=True)
+    previous_open = polls_open.groupby(frame["unit_id"], observed=True).shift(1)
     out = pd.DataFrame({
         "unit_id": frame["unit_id"],
         "timestamp": frame["timestamp"],
@@ -447,10 +460,10 @@ def timeline_checks(folder: Path | str | None = None) -> pd.DataFrame:
         "previous_pct": grouped["turnout_pct"].shift(1).astype(float),
     })
     out["change_pt"] = (out["turnout_pct"] - out["previous_pct"]).round(2)
-    out["polls_open"] = out["timestamp"] < out["polls_close"]
+    out["polls_open"] = polls_open.astype(bool)
     out["decrease"] = out["change_pt"] < 0
     out["repeat"] = out["change_pt"] == 0
-    out["moved_after_close"] = (previous_time >= close) & (out["change_pt"] != 0) & out["previous_pct"].notna()
+    out["moved_after_close"] = previous_open.eq(False) & (out["change_pt"] != 0)
     return out.sort_values(["timestamp", "unit_id"], kind="stable").reset_index(drop=True)
 
 
@@ -516,26 +529,28 @@ def electorate_reports(folder: Path | str | None = None) -> pd.DataFrame:
     return out
 
 
-def final_below_2200(folder: Path | str | None = None) -> pd.DataFrame:
-    """Turnout at 22:00 (ballots received) against the final result (took part), where both are published."""
-    timeline = load.table("turnout_timeline", folder)
-    at_22 = timeline[timeline["timestamp"].dt.hour == 22]
-    national = load.table("national_results", folder)
-    final_nat = national[(national["referendum_date"] == pd.Timestamp(REFERENDUM_DAY))
-                         & (national["stage"] == "final")].iloc[0]
-    nat_22 = at_22[at_22["scope"] == "national"].iloc[0]
-    rows = [{"unit_id": "national", "22:00 % (ballots received)": float(nat_22["turnout_pct"]),
-             "final % (took part)": float(final_nat["turnout_pct"]),
-             "22:00 count": int(nat_22["ballots_cumulative"]), "final count": int(final_nat["took_part"])}]
-    unit_final = load.table("unit_results", folder)
-    unit_final = unit_final[(unit_final["stage"] == "final") & unit_final["turnout_pct"].notna()]
-    unit_22 = at_22[at_22["scope"] == "unit"].set_index("unit_id")
-    for _, row in unit_final.iterrows():
-        rows.append({"unit_id": str(row["unit_id"]),
-                     "22:00 % (ballots received)": float(unit_22.loc[row["unit_id"], "turnout_pct"]),
-                     "final % (took part)": float(row["turnout_pct"]), "22:00 count": None, "final count": None})
+def final_below_2200() -> pd.DataFrame:
+    """Turnout at 22:00 (ballots received) against the final result (took part), where both are published.
+
+    Built from :func:`helpers.turnout.national_stages` and :func:`helpers.turnout.unit_final_vs_2200`
+    (the turnout notebook's tables), one row per place, with the counts where published.
+    """
+    from helpers import turnout
+
+    stages = turnout.national_stages().set_index("stage")
+    pct = {str(k): float(v) for k, v in stages["turnout_pct"].items()}
+    count = {str(k): int(v) for k, v in stages["count"].items()}
+    rows = [{"place": "Kazakhstan (national)", "22:00 % (ballots received)": pct["turnout_2200"],
+             "preliminary % (took part)": pct["preliminary"], "final % (took part)": pct["final"],
+             "22:00 count": count["turnout_2200"], "final count": count["final"]}]
+    for _, row in turnout.unit_final_vs_2200().iterrows():
+        prelim = row["preliminary_pct_derived"]
+        rows.append({"place": str(row["unit"]), "22:00 % (ballots received)": float(row["turnout_2200_pct"]),
+                     "preliminary % (took part)": None if pd.isna(prelim) else round(float(prelim), 2),
+                     "final % (took part)": float(row["final_pct"]), "22:00 count": None, "final count": None})
     out = pd.DataFrame(rows)
-    out["change (pt)"] = (out["final % (took part)"] - out["22:00 % (ballots received)"]).round(2)
+    out["preliminary % (took part)"] = out["preliminary % (took part)"].astype("Float64")
+    out["change 22:00 to final (pt)"] = (out["final % (took part)"] - out["22:00 % (ballots received)"]).round(2)
     for column in ("22:00 count", "final count"):
         out[column] = out[column].astype("Int64")
     out["change (count)"] = out["final count"] - out["22:00 count"]

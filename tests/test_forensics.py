@@ -10,7 +10,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 from scipy import stats as sps
 
@@ -235,9 +234,16 @@ def test_electorate_reports_real_data() -> None:
 
 
 def test_final_below_2200() -> None:
-    table = f.final_below_2200().set_index("unit_id")
-    assert table.loc["national", "change (count)"] == -44_970  # README: 8,030,739 -> 7,985,769
-    assert table.loc["turkestan", "change (pt)"] == pytest.approx(80.31 - 80.66)
-    assert table.loc["almaty_city", "change (pt)"] == pytest.approx(32.99 - 33.30)
-    assert (table["change (pt)"] < 0).all()
-    assert isinstance(table, pd.DataFrame)
+    table = f.final_below_2200().set_index("place")
+    assert table.loc["Kazakhstan (national)", "change (count)"] == -44_970  # README: 8,030,739 -> 7,985,769
+    assert table.loc["Turkestan Region", "change 22:00 to final (pt)"] == pytest.approx(80.31 - 80.66)
+    assert table.loc["Almaty (city)", "change 22:00 to final (pt)"] == pytest.approx(32.99 - 33.30)
+    assert table.loc["Almaty (city)", "preliminary % (took part)"] == pytest.approx(33.04)  # README, derived
+    assert (table["change 22:00 to final (pt)"] < 0).all()
+
+
+def test_polls_open_flag_agrees_with_clock() -> None:
+    """The shared timeline flag (helpers.turnout) and this module's closing times give the same answer."""
+    checks = f.timeline_checks()
+    assert (checks["polls_open"] == (checks["timestamp"] < checks["polls_close"])).all()
+    assert checks["polls_open"].sum() == 17 * 5 + 5  # 10:00-18:00 everywhere, 20:00 in the west
