@@ -228,6 +228,44 @@ def timed(label: str, action: Callable[[], float]) -> float:
     return action()
 
 
+def bench_jobs(report: Report, args: argparse.Namespace, work: Path) -> None:
+    """(2)-(4): floor, main job (with kernel RSS sampling) and the naive route, on temporary copies."""
+    notebooks = copy_notebooks(args.notebooks, work / "main/notebooks")
+    if not notebooks:
+        print("  (2)-(4) skipped: no notebooks yet")
+        return
+    n = len(notebooks)
+    write_floor_notebooks(work / "floor/notebooks", n)
+    floor = timed(
+        f"floor ({n} trivial notebooks)",
+        lambda: run(build_command(work / "floor/notebooks", work / "floor/_site", args.jobs), ROOT),
+    )
+    print(f"running the main job ({n} notebooks) ...", flush=True)
+    main_s, peaks = run_main_job(work / "main/notebooks", work / "main/_site", args.jobs)
+    naive_dir = work / "naive/notebooks"
+    naive = timed(
+        "naive route (serial nbconvert --execute --to html)",
+        lambda: sum(
+            run([JUPYTER, "nbconvert", "--execute", "--to", "html", str(p)], naive_dir)
+            for p in copy_notebooks(args.notebooks, naive_dir)
+        ),
+    )
+    ratio, speedup = main_s / floor, naive / main_s
+    peak_mb = max(peaks.values(), default=0) / MB
+    report.add("(2) main job", f"{main_s:.1f} s for {n} notebooks; floor {floor:.1f} s")
+    report.add("(2) main job / floor", f"{ratio:.2f}", verdict(ratio <= TARGET_FLOOR_RATIO) + " target <= 1.3")
+    report.add(
+        "(3) naive / main job",
+        f"{speedup:.2f}x (naive {naive:.1f} s)",
+        verdict(speedup >= TARGET_NAIVE_SPEEDUP) + " target >= 1.8",
+    )
+    report.add(
+        "(4) peak kernel RSS",
+        f"{peak_mb:.0f} MB (max over {len(peaks)} kernels)",
+        verdict(0 < peak_mb < TARGET_KERNEL_RSS_MB) + " target < 400 MB",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run every benchmark once and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -241,48 +279,20 @@ def main(argv: list[str] | None = None) -> int:
     report = Report()
     print(f"python {sys.version.split()[0]}, {psutil.cpu_count()} CPUs, jobs={args.jobs}")
     bench_load(report, args.runs)
+    status = 0
     with tempfile.TemporaryDirectory(prefix="kz-bench-") as tmp:
         work = Path(tmp)
-        notebooks = copy_notebooks(args.notebooks, work / "main/notebooks")
-        if not notebooks:
-            print("  (2)-(4) skipped: no notebooks yet")
-        else:
-            n = len(notebooks)
-            write_floor_notebooks(work / "floor/notebooks", n)
-            floor = timed(
-                f"floor ({n} trivial notebooks)",
-                lambda: run(build_command(work / "floor/notebooks", work / "floor/_site", args.jobs), ROOT),
-            )
-            main_s, peaks = run_main_job(work / "main/notebooks", work / "main/_site", args.jobs)
-            print(f"ran the main job ({n} notebooks)", flush=True)
-            naive_dir = work / "naive/notebooks"
-            naive = timed(
-                "naive route (serial nbconvert --execute --to html)",
-                lambda: sum(
-                    run([JUPYTER, "nbconvert", "--execute", "--to", "html", str(p)], naive_dir)
-                    for p in copy_notebooks(args.notebooks, naive_dir)
-                ),
-            )
-            ratio, speedup = main_s / floor, naive / main_s
-            peak_mb = max(peaks.values(), default=0) / MB
-            report.add("(2) main job", f"{main_s:.1f} s for {n} notebooks; floor {floor:.1f} s")
-            report.add("(2) main job / floor", f"{ratio:.2f}", verdict(ratio <= TARGET_FLOOR_RATIO) + " target <= 1.3")
-            report.add(
-                "(3) naive / main job",
-                f"{speedup:.2f}x (naive {naive:.1f} s)",
-                verdict(speedup >= TARGET_NAIVE_SPEEDUP) + " target >= 1.8",
-            )
-            report.add(
-                "(4) peak kernel RSS",
-                f"{peak_mb:.0f} MB (max over {len(peaks)} kernels)",
-                verdict(0 < peak_mb < TARGET_KERNEL_RSS_MB) + " target < 400 MB",
-            )
+        try:
+            bench_jobs(report, args, work)
+        except RuntimeError as exc:
+            status = 1
+            print(f"  (2)-(4) not measured, a run failed:\n{exc}", file=sys.stderr)
         if args.setup:
             bench_setup(report, work)
     report.print()
     if args.markdown:
         print("\n" + report.markdown())
-    return 0
+    return status
 
 
 if __name__ == "__main__":

@@ -31,6 +31,8 @@ THUMB_WIDTH = 480
 HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 LIST_ITEM_RE = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])\s+(.*)$")
 HREF_RE = re.compile(r'(<a\b[^>]*?\bhref=")([^"]*)(")', re.IGNORECASE)
+STYLE_RE = re.compile(r"(<style\b[^>]*>)(.*?)(</style>)", re.DOTALL | re.IGNORECASE)
+CSS_COMMENT_RE = re.compile(r"/\*.*?\*/", re.DOTALL)
 SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 # Anything that would make a browser fetch from the network (links in <a href> are fine: they are
 # followed only when the reader clicks them).
@@ -191,6 +193,15 @@ class LinkMapper:
         return HREF_RE.sub(lambda m: m.group(1) + self.target(m.group(2), source_dir, page) + m.group(3), html)
 
 
+def strip_css_comments(html: str) -> str:
+    """Drop /* comments */ inside <style> blocks (the lab CSS carries credits with URLs; saves bytes)."""
+
+    def clean(match: re.Match[str]) -> str:
+        return match.group(1) + CSS_COMMENT_RE.sub("", match.group(2)) + match.group(3)
+
+    return STYLE_RE.sub(clean, html)
+
+
 def network_problems(html: str, page: str) -> list[str]:
     """Everything in a page that would load a resource from the network."""
     return [f"{page}: {label}" for label, pattern in NETWORK_PATTERNS.items() if pattern.search(html)]
@@ -288,7 +299,7 @@ class SiteRenderer:
         }
         resources = {"metadata": {"name": info.stem}, "site": {"css": self.css, "nav": nav}}
         body, _ = self.exporter.from_notebook_node(nb, resources=resources)
-        return body
+        return strip_css_comments(body)
 
     def render_template(self, name: str, **context: Any) -> str:
         """Render one of our Jinja2 templates with the shared CSS and configuration."""
