@@ -18,16 +18,20 @@ from __future__ import annotations
 
 from typing import Any
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
-from helpers import load, stats
+from helpers import load, plots, stats
 
 REFERENDUMS: dict[str, str] = {
     "2022-06-05": "2022 constitutional amendments",
     "2024-10-06": "2024 nuclear power plant",
     "2026-03-15": "2026 new Constitution",
 }
+NEW_REGIONS = ("Abai Region", "Jetisu Region", "Ulytau Region")  # carved out on 8 June 2022 (unit_splits)
 NOT_INTERVIEWS = "not a count of completed interviews"  # exit_polls.notes wording for "voters covered"
 
 
@@ -295,6 +299,7 @@ def unit_comparison() -> pd.DataFrame:
     rows = [{"unit_id": unit, "measure": measure, **values} for (unit, measure), values in records.items()]
     out = pd.DataFrame(rows).reindex(columns=["unit_id", "measure", *REFERENDUMS.values()])
     out["unit_id"] = out["unit_id"].astype(pd.CategoricalDtype(load.unit_order(), ordered=True))
+    out = out[out[list(REFERENDUMS.values())[1:]].notna().any(axis=1)]  # only units with a later figure
     return out.sort_values(["unit_id", "measure"]).reset_index(drop=True).fillna("—")
 
 
@@ -309,3 +314,115 @@ def _strongest_bound(unit: str, measure: str, stage: str = "preliminary") -> str
     best = lower.sort_values("value").iloc[-1] if not lower.empty else rows.sort_values("value").iloc[0]
     sign = (">" if best["bound"] == "lower" else "<") + ("=" if bool(best["inclusive"]) else "")
     return f"{sign} {_f(best['value']):g} (bound, {stage})"
+
+
+# --- charts ------------------------------------------------------------------------------------------------
+
+def plot_national() -> Figure:
+    """Turnout and yes of the three referendums, each yes on two bases (took part; yes+no)."""
+    table = national_table()
+    measures = [("turnout % of registered", "turnout (% of registered)"),
+                ("yes % of took part", "yes (% of all who took part)"),
+                ("yes % of yes+no", "yes (% of yes+no answers)")]
+    _fig, ax = plt.subplots(figsize=(8, 4.2))
+    width = 0.26
+    for i, (column, name) in enumerate(measures):
+        xs = np.arange(len(table)) + (i - 1) * width
+        bars = ax.bar(xs, table[column], width, color=plots.PALETTE[i], hatch=plots.HATCHES[i],
+                      edgecolor="white", label=name)
+        ax.bar_label(bars, fmt="%.2f", fontsize=7, padding=2)
+    ax.set_xticks(np.arange(len(table)), [str(r) for r in table.index])
+    ax.set_ylim(0, 100)
+    ax.legend(loc="upper left", fontsize=8, ncols=3)
+    return plots.finish(ax, "2026 had the highest turnout and yes of the three; 2024 the lowest",
+                        "national_results (final stage); yes % of yes+no derived from the counts",
+                        ylabel="percent (base in the legend)")
+
+
+def plot_national_curves() -> Figure:
+    """National polling-day turnout of the three referendums on the capital's local clock."""
+    curves = national_curves()
+    _fig, ax = plt.subplots(figsize=(8, 4.5))
+    for i, (name, group) in enumerate(curves.groupby("referendum", sort=False)):
+        offset = int(group["utc_offset"].iloc[0])
+        ax.plot(group["clock"], group["turnout_pct"], marker=plots.MARKERS[i], linestyle=plots.LINESTYLES[i],
+                color=plots.PALETTE[i], label=f"{name} (capital clock UTC+{offset})")
+    final = national_table()["turnout % of registered"]
+    for i, value in enumerate(final):
+        ax.plot(23.2, value, marker=plots.MARKERS[i], color=plots.PALETTE[i], markerfacecolor="white")
+    ax.text(23.2, float(final.max()) + 3, "final\n(took part)", ha="center", fontsize=8)
+    ax.axvline(20, color=plots.CONTEXT, linestyle=":")
+    ax.text(20.1, 8, "polls close 20:00 local", fontsize=8, color="#555555")
+    ax.set_xticks([8, 10, 12, 14, 16, 18, 20, 22], ["08", "10", "12", "14", "16", "18", "20", "22"])
+    ax.set_xlim(7, 24)
+    ax.set_ylim(0, 85)
+    ax.legend(loc="upper left", fontsize=8)
+    return plots.finish(ax, "2022 started fastest, 2026 finished highest, 2024 trailed from 14:00",
+                        "turnout_timeline (2022), later_turnout_timeline (2024, 2026), national_results (final)",
+                        xlabel="capital's local clock time (hour)",
+                        ylabel="turnout so far, % of the day's voter list")
+
+
+def plot_unit_curves() -> Figure:
+    """One panel per 2022 unit: its 2022 curve and the 2024/2026 curves of today's unit(s) inside it."""
+    curves = unit_curves()
+    order = load.unit_order()
+    fig, axes = plt.subplots(4, 5, figsize=(12, 9.5), sharex=True, sharey=True)
+    flat = list(axes.flat)
+    years = list(REFERENDUMS.values())
+    for ax, unit in zip(flat, order, strict=False):
+        group = curves[curves["parent_unit_id"].astype(str) == unit]
+        for i, name in enumerate(years):
+            part = group[group["referendum"] == name]
+            parts = sorted(part["unit_name"].unique(), key=lambda n: (str(n) in NEW_REGIONS, str(n)))
+            for j, today in enumerate(parts):
+                line = part[part["unit_name"] == today]
+                ax.plot(line["clock"], line["turnout_pct"], color=plots.PALETTE[i], linestyle=plots.LINESTYLES[i],
+                        marker=plots.MARKERS[i], markersize=3 if j == 0 else 4, linewidth=1.2 if j == 0 else 0.8,
+                        markerfacecolor=plots.PALETTE[i] if j == 0 else "white")
+                if j > 0 and i == len(years) - 1:
+                    ax.annotate(f"hollow: {today}", (0.03, 0.92), xycoords="axes fraction", fontsize=7)
+        title = load_name(unit) if unit == "almaty_region" else load_name(unit).replace(" Region", "")
+        ax.set_title(title, fontsize=9)
+        ax.set_xticks([10, 14, 18, 22])
+    for ax in flat[len(order):]:
+        ax.set_axis_off()
+    styles: list[Any] = list(plots.LINESTYLES)
+    handles = [Line2D([], [], color=plots.PALETTE[i], linestyle=styles[i], marker=plots.MARKERS[i], label=name)
+               for i, name in enumerate(years)]
+    handles.append(Line2D([], [], color="#555555", marker="o", markerfacecolor="white", linewidth=0.8,
+                          label="hollow: the region carved out in 2022 (not averaged)"))
+    flat[-1].legend(handles=handles, loc="center", fontsize=8)
+    fig.supxlabel("capital's local clock time (hour; 2022 UTC+6, 2024/2026 UTC+5)", fontsize=9)
+    fig.supylabel("turnout so far, % of the day's voter list", fontsize=9)
+    fig.suptitle("Almaty city had the lowest turnout of all units in all three votes", fontweight="bold",
+                 x=0.02, ha="left")
+    plots.add_source(fig, "turnout_timeline, later_turnout_timeline; 2022 western units were on UTC+5 "
+                          "(one hour behind the capital)")
+    return fig
+
+
+def plot_exit_polls() -> Figure:
+    """Every exit poll with its nominal interval against the official yes on the polls' base."""
+    polls = exit_polls_vs_results()
+    _fig, ax = plt.subplots(figsize=(8, 4.8))
+    labels = []
+    for y, row in enumerate(polls.to_dict("records")):
+        year = list(REFERENDUMS.values()).index(row["referendum"])
+        ax.plot(row["poll yes %"], y, marker=plots.MARKERS[year], color=plots.PALETTE[year], linestyle="none")
+        if not pd.isna(row["low"]):
+            ax.hlines(y, row["low"], row["high"], color=plots.PALETTE[year], linewidth=2)
+        ax.plot(row["official yes % of yes+no"], y, marker="|", markersize=14, color=plots.NATIONAL)
+        org = str(row["organisation"])
+        short = org.split("'")[1] if "'" in org else org.split(" (")[0]
+        labels.append(f"{row['referendum'][:4]} {short}")
+    ax.set_yticks(range(len(polls)), labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.plot([], [], marker="|", markersize=14, color=plots.NATIONAL, linestyle="none",
+            label="official yes % of yes+no")
+    ax.plot([], [], marker="o", color="#555555", linestyle="none", label="exit poll (95 % Wilson, SRS)")
+    ax.legend(loc="upper right", fontsize=8)
+    return plots.finish(ax, "Every exit poll of the three votes came in below the official yes",
+                        "exit_polls, national_results (final); 2026 polls published no 'no' share (base not "
+                        "stated); intervals only where the sample counts interviews",
+                        xlabel="yes, % (polls: of yes+no answers; official: of yes+no)")
