@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 # handled by jsonschema). Saves that time on every run of the job.
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
 
-from site_execute import RunResult, run_all, write_if_changed  # noqa: E402 (after the two lines above)
+from site_execute import RunResult, file_digest, run_all, write_if_changed  # noqa: E402 (after the two lines above)
 from site_render import (  # noqa: E402
     LinkMapper,
     NotebookInfo,
@@ -92,8 +92,10 @@ def execute(paths: list[Path], jobs: int, timeout: int, on_success: Callable[[Pa
             failures.append(result)
             print(f"FAILED   {result.path.name} ({result.seconds:.1f} s)", flush=True)
             continue
-        changed = write_if_changed(result.path, result.text)
-        state = "updated" if changed else "unchanged"
+        if file_digest(result.path) != result.digest:
+            state = "NOT written back: the file was saved by someone else during the run"
+        else:
+            state = "updated" if write_if_changed(result.path, result.text) else "unchanged"
         print(f"executed {result.path.name} ({result.seconds:.1f} s, {state})", flush=True)
         for warning in result.warnings:
             print(f"  warning: {warning}", flush=True)

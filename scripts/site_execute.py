@@ -7,6 +7,7 @@ A notebook is written back only when every cell ran without error, and only if i
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from collections.abc import Iterable, Iterator
@@ -18,7 +19,7 @@ from typing import Any
 import nbformat
 import zmq
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbclient.exceptions import CellExecutionError
 from traitlets.config import Config
 
 KERNEL_NAME = "python3"
@@ -50,6 +51,7 @@ class RunResult:
     error: str = ""  # human-readable failure report when not ok
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    digest: str = ""  # sha256 of the file as read before the run
 
 
 def strip_ansi(text: str) -> str:
@@ -159,7 +161,9 @@ def format_failure(path: Path, nb: Any, index: int | None, exc: BaseException) -
 def execute_notebook(path: Path, timeout: int) -> RunResult:
     """Run one notebook top to bottom in a fresh kernel; never raises for notebook errors."""
     started = time.perf_counter()
-    nb = nbformat.read(path, as_version=4)
+    raw = path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
     # CurveZMQ encryption of the local kernel channels (the kernel warns on stderr without it)
     config = Config()
     config.KernelManager.transport_encryption = "auto" if zmq.has("curve") else "disabled"
@@ -181,12 +185,9 @@ def execute_notebook(path: Path, timeout: int) -> RunResult:
                 nb.metadata["language_info"] = info["content"]["language_info"]
             for index, cell in enumerate(nb.cells):
                 client.execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
-    except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
+    except Exception as exc:  # a cell error, timeout, dead kernel, or a kernel that failed to start
         failure = format_failure(path, nb, index, exc)
-        return RunResult(path, ok=False, error=failure, seconds=time.perf_counter() - started)
-    except Exception as exc:  # the kernel failed to start, etc.
-        failure = format_failure(path, nb, index, exc)
-        return RunResult(path, ok=False, error=failure, seconds=time.perf_counter() - started)
+        return RunResult(path, ok=False, error=failure, seconds=time.perf_counter() - started, digest=digest)
     normalise_notebook(nb)
     return RunResult(
         path,
@@ -194,12 +195,18 @@ def execute_notebook(path: Path, timeout: int) -> RunResult:
         text=notebook_text(nb),
         warnings=volatility_warnings(nb, path.name),
         seconds=time.perf_counter() - started,
+        digest=digest,
     )
 
 
 def notebook_text(nb: Any) -> str:
     """Serialise a notebook the one way nbformat does (sorted keys, indent 1, trailing newline)."""
     return str(nbformat.writes(nb, version=4)) + "\n"
+
+
+def file_digest(path: Path) -> str:
+    """sha256 of a file's bytes ("" if it is gone)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
 
 
 def write_if_changed(path: Path, text: str) -> bool:

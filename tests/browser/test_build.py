@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -110,3 +111,19 @@ def test_no_execute_renders_committed_outputs(workspace: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert snapshot(workspace / "notebooks") == before
     assert (workspace / "_site/01_first.html").is_file()
+
+
+def test_notebook_saved_during_run_is_not_overwritten(workspace: Path) -> None:
+    """If someone saves the notebook while it runs, their version wins and the job says so."""
+    slow = workspace / "notebooks/01_first.ipynb"
+    make_notebook(slow, "First question?", ["import time\ntime.sleep(4)", FIGURE])
+    cmd = [sys.executable, str(ROOT / "scripts/build_site.py"), "--notebooks", str(workspace / "notebooks")]
+    cmd += ["--out", str(workspace / "_site"), "--readme", str(workspace / "README.md")]
+    proc = subprocess.Popen(cmd, cwd=workspace, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2)
+    edited = slow.read_text(encoding="utf-8").replace("First question?", "Edited question?")
+    slow.write_text(edited, encoding="utf-8")
+    stdout, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 0, stdout + stderr
+    assert "01_first.ipynb" in stdout and "NOT written back" in stdout
+    assert slow.read_text(encoding="utf-8") == edited
