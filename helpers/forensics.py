@@ -18,7 +18,6 @@ excludes those and shows what counting them as 0 would change.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -53,10 +52,7 @@ def published_text(name: str, column: str, folder: Path | str | None = None) -> 
     value row by row, so the two cannot drift apart.
     """
     typed = load.table(name, folder)
-    root = Path(folder) if folder is not None else load.data_dir()
-    resource = next(r for r in load.descriptor(root)["resources"] if r.get("name") == name)
-    with open(root / resource["path"], encoding="utf-8", newline="") as handle:
-        raw = [row[column] for row in csv.DictReader(handle)]
+    raw = list(load.published_text(name, folder)[column].fillna(""))
     if len(raw) != len(typed):
         raise ValueError(f"{name}: {len(raw)} text rows but {len(typed)} typed rows")
     for position, (text, value) in enumerate(zip(raw, typed[column], strict=True)):

@@ -109,6 +109,18 @@ def table(name: str, folder: Path | str | None = None) -> pd.DataFrame:
     return cached.copy()
 
 
+def published_text(name: str, folder: Path | str | None = None) -> pd.DataFrame:
+    """Table ``name`` with every cell exactly as written in the file (strings; ``<NA>`` where empty).
+
+    For questions about how a figure was printed (``72`` vs ``72.00``), which typed columns forget.
+    The file is validated first, so the rows correspond one to one with :func:`table`.
+    """
+    root = _resolve(folder)
+    table(name, root)
+    raw = _read_text_table(root / _resource(name, root)["path"])
+    return raw.astype("string").replace("", None)
+
+
 def load_all(folder: Path | str | None = None) -> dict[str, pd.DataFrame]:
     """Return every table of the data package, validated and typed, by name."""
     return {name: table(name, folder) for name in resource_names(folder)}

@@ -77,3 +77,14 @@ def test_data_dir_can_be_redirected_by_environment(data_copy: Path, monkeypatch:
     (data_copy / "units.csv").unlink()
     with pytest.raises(DataError, match=r"units\.csv: file not found"):
         load.table("units")
+
+
+def test_published_text_keeps_figures_as_printed(data_copy: Path) -> None:
+    set_cell(data_copy / "turnout_timeline.csv", {"unit_id": "pavlodar"}, "turnout_pct", "30.10")
+    text = load.published_text("turnout_timeline", data_copy)
+    typed = load.table("turnout_timeline", data_copy)
+    assert len(text) == len(typed)
+    row = typed.index[typed["unit_id"] == "pavlodar"][0]
+    assert text.at[row, "turnout_pct"] == "30.10"
+    assert typed.at[row, "turnout_pct"] == 30.1
+    assert text["unit_id"].isna().sum() == typed["unit_id"].isna().sum() == 7
