@@ -11,7 +11,7 @@ import hashlib
 import re
 import time
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -223,15 +223,21 @@ def write_if_changed(path: Path, text: str) -> bool:
 def run_all(paths: Iterable[Path], jobs: int, timeout: int) -> Iterator[RunResult]:
     """Execute notebooks on ``jobs`` worker processes, yielding results as they finish.
 
-    After the first failure no further notebook is started (running ones are allowed to finish).
+    Notebooks are submitted one at a time as workers free up, largest file first (a fair proxy
+    for run time: it keeps both cores busy until the end). After the first failure nothing new
+    is started; notebooks already running are allowed to finish.
     """
+    queue = sorted(paths, key=lambda p: (-p.stat().st_size, p.name))
+    running: set[Future[RunResult]] = set()
+    failed = False
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures: list[Future[RunResult]] = [pool.submit(execute_notebook, p, timeout) for p in paths]
-        for future in as_completed(futures):
-            if future.cancelled():
-                continue
-            result = future.result()
-            if not result.ok:
-                for other in futures:
-                    other.cancel()
-            yield result
+        while queue or running:
+            while queue and not failed and len(running) < max(1, jobs):
+                running.add(pool.submit(execute_notebook, queue.pop(0), timeout))
+            if not running:
+                break
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=lambda f: f.result().path.name):
+                result = future.result()
+                failed = failed or not result.ok
+                yield result
