@@ -5,7 +5,7 @@ claim is paraphrased (never quoted), names its speaker, states the figure the ar
 the data gives, the computation that links them and a verdict from :data:`VERDICTS` with one reason.
 Every figure in a claim is computed here from the typed tables of :mod:`helpers.load`; nothing is typed
 in by hand except what the article itself says. The evidence tables behind the verdicts
-(:func:`stage_figures`, :func:`exit_polls_2022`, :func:`turnout_history`, :func:`cities_vs_oblasts`,
+(:func:`stage_figures`, :func:`exit_polls_2022`, :func:`helpers.turnout.history`, :func:`cities_vs_oblasts`,
 :func:`turnout_spread`, :func:`published_unit_shares`) are public so the notebook can show them.
 """
 
@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from helpers import load, plots, results, stats, turnout
+from helpers import load, overview, plots, stats, turnout
 
 Verdict = Literal["accurate", "accurate with caveat", "inaccurate", "not checkable with this data"]
 VERDICTS: tuple[Verdict, ...] = ("accurate", "accurate with caveat", "inaccurate", "not checkable with this data")
@@ -47,31 +47,7 @@ class Claim:
             raise ValueError(f"verdict must be one of {VERDICTS}, not {self.verdict!r}")
 
 
-def pct(part: float, whole: float) -> float:
-    """``part`` as a percentage of ``whole`` (refuses an empty or negative whole)."""
-    if not whole > 0:
-        raise ValueError(f"the denominator must be positive, not {whole}")
-    return 100.0 * float(part) / float(whole)
-
-
-def yes_of_answered(yes: float, no: float) -> float:
-    """Yes as a share of those answering yes or no (the exit polls' base), in percent.
-
-    Delegates to :func:`helpers.results.share_of_answered` (one definition for the project).
-    """
-    return results.share_of_answered(float(yes), float(no))
-
-
 # --- evidence tables -------------------------------------------------------------------------------------
-
-def national_2022(stage: str) -> pd.Series:
-    """The 2022 national row of ``national_results`` at ``stage`` (turnout_2000 ... final)."""
-    frame = load.table("national_results")
-    rows = frame[(frame["referendum_date"] == REFERENDUM_2022) & (frame["stage"] == stage)]
-    if len(rows) != 1:
-        raise KeyError(f"no single 2022 row at stage {stage!r}")
-    return rows.iloc[0]
-
 
 def stage_figures() -> pd.DataFrame:
     """The four 2022 national stages: what was counted, the published turnout and yes, both recomputed."""
@@ -87,11 +63,11 @@ def stage_figures() -> pd.DataFrame:
             "count": int(counted),
             "registered_voters": int(row["registered_voters"]),
             "turnout % (published)": row["turnout_pct"],
-            "turnout % (recomputed)": round(pct(counted, row["registered_voters"]), 2),
+            "turnout % (recomputed)": stats.percent(counted, row["registered_voters"], 2),
             "yes % of took part (published)": row["yes_pct"],
-            "yes % of took part (recomputed)": (round(pct(row["yes_votes"], row["took_part"]), 2)
+            "yes % of took part (recomputed)": (stats.percent(row["yes_votes"], row["took_part"], 2)
                                                 if result else np.nan),
-            "yes % of yes+no (derived)": (round(yes_of_answered(row["yes_votes"], row["no_votes"]), 2)
+            "yes % of yes+no (derived)": (round(overview.yes_of_answered(row["yes_votes"], row["no_votes"]), 2)
                                           if result else np.nan),
         })
     return pd.DataFrame(out).set_index("stage")
@@ -106,8 +82,8 @@ def exit_polls_2022(level: float = 0.95) -> pd.DataFrame:
     """
     polls = load.table("exit_polls")
     polls = polls[polls["referendum_date"] == REFERENDUM_2022]
-    final = national_2022("final")
-    official = yes_of_answered(final["yes_votes"], final["no_votes"])
+    final = overview.national_row(stage="final")
+    official = overview.yes_of_answered(final["yes_votes"], final["no_votes"])
     rows = []
     for row in polls.to_dict("records"):
         interviews = not pd.isna(row["sample_size"]) and NOT_INTERVIEWS not in str(row["notes"])
@@ -126,16 +102,11 @@ def exit_polls_2022(level: float = 0.95) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def turnout_history() -> pd.DataFrame:
-    """National votes since 1991 with turnout (% of registered), oldest first (:func:`helpers.turnout.history`)."""
-    return turnout.history()
-
-
-def earlier_votes_with_higher_turnout(turnout: float, before: pd.Timestamp = REFERENDUM_2022) -> tuple[int, int]:
-    """(how many national votes before ``before`` had a higher turnout than ``turnout``, how many there were)."""
-    history = turnout_history()
+def earlier_votes_with_higher_turnout(turnout_pct: float, before: pd.Timestamp = REFERENDUM_2022) -> tuple[int, int]:
+    """(how many national votes before ``before`` had a higher turnout than ``turnout_pct``, how many there were)."""
+    history = turnout.history()
     earlier = history[(history["date"] < before) & history["turnout_pct"].notna()]
-    return int((earlier["turnout_pct"] > turnout).sum()), len(earlier)
+    return int((earlier["turnout_pct"] > turnout_pct).sum()), len(earlier)
 
 
 def _timeline_units() -> pd.DataFrame:
@@ -236,15 +207,16 @@ def survey_intention(level: float = 0.95) -> stats.Interval:
 # --- the claims ------------------------------------------------------------------------------------------
 
 def _claim_yes() -> Claim:
-    pre, fin = national_2022("preliminary"), national_2022("final")
+    pre, fin = overview.national_row(stage="preliminary"), overview.national_row(stage="final")
     return Claim(
         "yes_share", "article text (KazISS)",
         "By the commission's preliminary data, this share of voters backed the amendments.",
         "77.18 % (preliminary)",
         f"preliminary {pre['yes_pct']:.2f} %, final {fin['yes_pct']:.2f} % of all who took part; "
-        f"{yes_of_answered(fin['yes_votes'], fin['no_votes']):.2f} % of yes+no; "
-        f"{pct(fin['yes_votes'], fin['registered_voters']):.2f} % of registered",
-        f"{int(pre['yes_votes']):,} / {int(pre['took_part']):,} = {pct(pre['yes_votes'], pre['took_part']):.2f} %",
+        f"{overview.yes_of_answered(fin['yes_votes'], fin['no_votes']):.2f} % of yes+no; "
+        f"{stats.percent(fin['yes_votes'], fin['registered_voters']):.2f} % of registered",
+        f"{int(pre['yes_votes']):,} / {int(pre['took_part']):,} = "
+        f"{stats.percent(pre['yes_votes'], pre['took_part']):.2f} %",
         "accurate",
         "The figure and the stage match the commission; the base is all who took part, and the final count "
         "kept 77.18 %.",
@@ -279,7 +251,8 @@ def _claim_three_polls() -> Claim:
 
 
 def _claim_turnout() -> Claim:
-    pre, fin, late = national_2022("preliminary"), national_2022("final"), national_2022("turnout_2200")
+    pre, fin = overview.national_row(stage="preliminary"), overview.national_row(stage="final")
+    late = overview.national_row(stage="turnout_2200")
     return Claim(
         "turnout", "Yerkin Tukumov (KazISS)",
         "By the commission, this share of citizens took part in the referendum.",
@@ -287,7 +260,7 @@ def _claim_turnout() -> Claim:
         f"preliminary {pre['turnout_pct']:.2f} %, final {fin['turnout_pct']:.2f} %, "
         f"22:00 ballots received {late['turnout_pct']:.2f} % (of registered)",
         f"{int(pre['took_part']):,} / {int(pre['registered_voters']):,} = "
-        f"{pct(pre['took_part'], pre['registered_voters']):.2f} %",
+        f"{stats.percent(pre['took_part'], pre['registered_voters']):.2f} %",
         "accurate",
         "It is the preliminary figure (took part / registered); the final one, announced the next day, is "
         "0.01 point lower.",
@@ -295,7 +268,7 @@ def _claim_turnout() -> Claim:
 
 
 def _claim_validity() -> Claim:
-    fin = national_2022("final")
+    fin = overview.national_row(stage="final")
     threshold = constitution_fact("validity_turnout_threshold")
     return Claim(
         "valid_quorum", "article text (KazISS)",
@@ -308,7 +281,7 @@ def _claim_validity() -> Claim:
 
 def _claim_survey() -> Claim:
     interval = survey_intention()
-    pre = national_2022("preliminary")
+    pre = overview.national_row(stage="preliminary")
     turnout = float(pre["turnout_pct"])
     inside = interval.low <= turnout <= interval.high
     return Claim(
@@ -326,20 +299,20 @@ def _claim_survey() -> Claim:
 
 
 def _claim_high_turnout() -> Claim:
-    fin = national_2022("final")
-    turnout = float(fin["turnout_pct"])
-    higher, total = earlier_votes_with_higher_turnout(turnout)
-    history = turnout_history()
+    fin = overview.national_row(stage="final")
+    final_pct = float(fin["turnout_pct"])
+    higher, total = earlier_votes_with_higher_turnout(final_pct)
+    history = turnout.history()
     referendums = history[(history["kind"] == "referendum") & (history["date"] < REFERENDUM_2022)]
     median = float(history[history["date"] < REFERENDUM_2022]["turnout_pct"].astype(float).median())
     return Claim(
         "seventy_high", "Ramazan Sarpekov",
         "Turnout of 70 % is high.",
         "70 %",
-        f"final {turnout:.2f} %; {higher} of {total} earlier national votes had higher turnout "
+        f"final {final_pct:.2f} %; {higher} of {total} earlier national votes had higher turnout "
         f"(median {median:.2f} %); both earlier referendums at least "
         f"{np.floor(float(referendums['turnout_pct'].min())):.0f} %",
-        f"rank of {turnout:.2f} among the {total} national votes 1991–2021 in elections_history",
+        f"rank of {final_pct:.2f} among the {total} national votes 1991–2021 in elections_history",
         "inaccurate",
         f"Turnout was 68.05 %, not 70 %, and by Kazakhstan's own record it was low: {higher} of the {total} "
         "earlier national votes drew more voters.",
@@ -349,7 +322,7 @@ def _claim_high_turnout() -> Claim:
 def _claim_third() -> Claim:
     amended = int(constitution_fact("articles_amended_2022"))
     articles = int(constitution_fact("articles_1995_constitution"))
-    share = pct(amended, articles)
+    share = stats.percent(amended, articles)
     return Claim(
         "third_of_constitution", "Ramazan Sarpekov",
         "Amendments to 33 articles were proposed, a third of the Constitution.",
@@ -441,7 +414,7 @@ def _claim_violations() -> Claim:
 
 
 def _claim_all_accepted() -> Claim:
-    fin = national_2022("final")
+    fin = overview.national_row(stage="final")
     majority_units = int(constitution_fact("units_with_absolute_yes_majority_2022"))
     amendments = constitution_fact("amendments_in_2022_package")
     shares = published_unit_shares()
@@ -491,7 +464,7 @@ def claims_table(compact: bool = True) -> pd.DataFrame:
 def plot_exit_polls() -> Figure:
     """The three 2022 exit polls (yes % of yes+no) with nominal Wilson intervals, against both official bases."""
     polls = exit_polls_2022()
-    final = national_2022("final")
+    final = overview.national_row(stage="final")
     _fig, ax = plt.subplots(figsize=(8, 3.4))
     for i, row in enumerate(polls.to_dict("records")):
         y = len(polls) - 1 - i
@@ -520,7 +493,7 @@ def plot_exit_polls() -> Figure:
 
 def plot_turnout_history() -> Figure:
     """Turnout of every national vote since 1991, the 2022 referendum and the claimed 70 % marked."""
-    history = turnout_history()
+    history = turnout.history()
     _fig, ax = plt.subplots(figsize=(8, 4))
     kinds = ["presidential", "mazhilis", "referendum"]
     for i, kind in enumerate(kinds):

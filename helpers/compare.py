@@ -24,7 +24,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from helpers import load, plots, stats
+from helpers import load, overview, plots, stats
 
 REFERENDUMS: dict[str, str] = {
     "2022-06-05": "2022 constitutional amendments",
@@ -49,33 +49,26 @@ def label(date: pd.Timestamp | str) -> str:
     return REFERENDUMS[pd.Timestamp(date).strftime("%Y-%m-%d")]
 
 
-def share(part: float, whole: float) -> float:
-    """``part`` / ``whole`` in percent; refuses a whole that is not positive."""
-    if not whole > 0:
-        raise ValueError(f"the denominator must be positive, not {whole}")
-    return 100.0 * float(part) / float(whole)
-
-
 # --- national ---------------------------------------------------------------------------------------------
 
 def national_table() -> pd.DataFrame:
     """One row per referendum at its final stage: published turnout and yes, plus the derived bases.
 
     ``turnout %`` is took part / registered, ``yes % of took part`` the commission's share (both as
-    published); ``yes % of yes+no`` and ``yes % of registered`` are derived from the counts here.
+    published); ``yes % of yes+no`` and ``yes % of registered`` are derived from the counts here, rounded
+    to two decimals like the published figures.
     """
-    results = load.table("national_results")
-    final = results[results["stage"] == "final"].sort_values("referendum_date")
     rows = []
-    for row in final.to_dict("records"):
+    for date in REFERENDUMS:
+        r = overview.national_result(date, "final")
         rows.append({
-            "referendum": label(row["referendum_date"]),
-            "registered": int(row["registered_voters"]),
-            "took part": int(row["took_part"]),
-            "turnout % of registered": float(row["turnout_pct"]),
-            "yes % of took part": float(row["yes_pct"]),
-            "yes % of yes+no": round(share(row["yes_votes"], row["yes_votes"] + row["no_votes"]), 2),
-            "yes % of registered": round(share(row["yes_votes"], row["registered_voters"]), 2),
+            "referendum": label(date),
+            "registered": r.registered_voters,
+            "took part": r.took_part,
+            "turnout % of registered": r.turnout_pct,
+            "yes % of took part": r.yes_pct,
+            "yes % of yes+no": round(overview.yes_of_answered(r.yes_votes, r.no_votes), 2),
+            "yes % of registered": stats.percent(r.yes_votes, r.registered_voters, 2),
         })
     return pd.DataFrame(rows).set_index("referendum")
 
@@ -287,7 +280,7 @@ def unit_comparison() -> pd.DataFrame:
                 whole: Any = took.loc[unit, "took_part"]
                 if not pd.isna(row[count]) and not pd.isna(whole):
                     records.setdefault((unit, measure), {}).setdefault(
-                        name, f"{share(row[count], _f(whole)):.2f} (derived from counts)")
+                        name, f"{stats.percent(row[count], _f(whole)):.2f} (derived from counts)")
                 elif str(row["status"]).startswith("incomplete") and len(expected[unit]) > 1:
                     put(unit, f"{count} (count)", name, str(row["status"]))
     first = label("2022-06-05")

@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from helpers import load, plots
+from helpers import load, plots, stats
 
 REFERENDUM_2022 = "2022-06-05"
 
@@ -60,14 +60,25 @@ def _int_or_none(value: object) -> int | None:
     return None if value is None or value is pd.NA else int(str(value))
 
 
+def national_row(referendum_date: str | pd.Timestamp = REFERENDUM_2022, stage: str = "final",
+                 table: pd.DataFrame | None = None) -> pd.Series:
+    """The one row of ``national_results`` for a referendum and stage, any stage (intraday or result).
+
+    ``table`` is the typed ``national_results`` table (loaded when omitted). The project's only lookup
+    of a national row: :func:`national_result` and the results, claims and compare modules use it.
+    """
+    frame = table if table is not None else load.table("national_results")
+    rows = frame[(frame["referendum_date"] == pd.Timestamp(referendum_date)) & (frame["stage"] == stage)]
+    if len(rows) != 1:
+        known = sorted({f"{d:%Y-%m-%d}/{s}" for d, s in zip(frame["referendum_date"], frame["stage"], strict=True)})
+        raise ValueError(f"no single national result for {str(referendum_date)[:10]!r}, stage {stage!r}; "
+                         f"known: {known}")
+    return rows.iloc[0]
+
+
 def national_result(referendum_date: str = REFERENDUM_2022, stage: str = "final") -> NationalResult:
     """The row of ``national_results`` for one referendum and stage (a results stage: preliminary or final)."""
-    table = load.table("national_results")
-    rows = table[(table["referendum_date"] == pd.Timestamp(referendum_date)) & (table["stage"] == stage)]
-    if len(rows) != 1:
-        known = sorted({f"{d:%Y-%m-%d}/{s}" for d, s in zip(table["referendum_date"], table["stage"], strict=True)})
-        raise ValueError(f"no single national result for {referendum_date!r}, stage {stage!r}; known: {known}")
-    row = rows.iloc[0]
+    row = national_row(referendum_date, stage)
     if pd.isna(row["took_part"]):
         raise ValueError(f"stage {stage!r} is an intraday count of ballots received, not a result")
     return NationalResult(
@@ -83,6 +94,24 @@ def national_result(referendum_date: str = REFERENDUM_2022, stage: str = "final"
         yes_pct=float(row["yes_pct"]),
         source_url=str(row["source_url"]),
     )
+
+
+def yes_of_answered(yes: float, no: float) -> float:
+    """Yes as a percentage of those who answered yes or no, ``100 * yes / (yes + no)`` (the exit polls' base).
+
+    Unrounded; refuses negative counts or no answers at all.
+    """
+    if yes < 0 or no < 0 or yes + no == 0:
+        raise ValueError(f"yes and no must be non-negative and not both zero, got {yes}, {no}")
+    return stats.percent(yes, yes + no)
+
+
+def _shares(counts: pd.Series, whole: pd.Series | int) -> pd.Series:
+    """:func:`helpers.stats.percent` of each count (missing where the count or its base is missing)."""
+    wholes = whole if isinstance(whole, pd.Series) else pd.Series([whole] * len(counts), index=counts.index)
+    values = [pd.NA if pd.isna(c) or pd.isna(w) else stats.percent(int(c), int(w))
+              for c, w in zip(counts, wholes, strict=True)]
+    return pd.Series(values, index=counts.index, dtype="Float64")
 
 
 def yes_denominators(result: NationalResult | None = None) -> pd.DataFrame:
@@ -103,7 +132,7 @@ def yes_denominators(result: NationalResult | None = None) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     frame["base_count"] = frame["base_count"].astype("Int64")
     frame.insert(2, "yes_votes", pd.Series([r.yes_votes] * len(frame), dtype="Int64"))
-    frame.insert(3, "yes_share_pct", (100 * frame["yes_votes"] / frame["base_count"]).astype("Float64"))
+    frame.insert(3, "yes_share_pct", _shares(frame["yes_votes"], frame["base_count"]))
     frame["published_pct"] = frame["published_pct"].astype("Float64")
     return frame
 
@@ -115,7 +144,7 @@ def ballot_breakdown(result: NationalResult | None = None) -> pd.DataFrame:
              ("both answers marked (valid, not counted)", r.both_marked)]
     frame = pd.DataFrame({"ballot": [p[0] for p in parts],
                           "count": pd.array([p[1] for p in parts], dtype="Int64")})
-    frame["share_of_took_part_pct"] = (100 * frame["count"] / r.took_part).astype("Float64")
+    frame["share_of_took_part_pct"] = _shares(frame["count"], r.took_part)
     return frame
 
 
@@ -128,7 +157,7 @@ def electorate_breakdown(result: NationalResult | None = None) -> pd.DataFrame:
              ("did not take part", r.registered_voters - r.took_part)]
     frame = pd.DataFrame({"group": [p[0] for p in parts],
                           "count": pd.array([p[1] for p in parts], dtype="Int64")})
-    frame["share_of_registered_pct"] = (100 * frame["count"] / r.registered_voters).astype("Float64")
+    frame["share_of_registered_pct"] = _shares(frame["count"], r.registered_voters)
     return frame
 
 

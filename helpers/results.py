@@ -17,7 +17,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from helpers import plots, stats, turnout
+from helpers import overview, plots, stats, turnout
 
 if TYPE_CHECKING:
     import geopandas
@@ -36,27 +36,13 @@ VOTERS_COVERED = "voters covered"
 HOURS = (10, 12, 14, 16, 18, 20, 22)
 
 
-def _one_stage(national: pd.DataFrame, stage: str, date: pd.Timestamp = REFERENDUM_2022) -> pd.Series:
-    rows = national[(national["referendum_date"] == date) & (national["stage"] == stage)]
-    if len(rows) != 1:
-        raise ValueError(f"expected one national row for {date.date()} stage {stage!r}, found {len(rows)}")
-    return rows.iloc[0]
-
-
-def share_of_answered(yes: float, no: float) -> float:
-    """Yes as a percentage of those who answered yes or no: 100 * yes / (yes + no)."""
-    if yes < 0 or no < 0 or yes + no == 0:
-        raise ValueError(f"yes and no must be non-negative and not both zero, got {yes}, {no}")
-    return 100.0 * yes / (yes + no)
-
-
 def decomposition(national: pd.DataFrame, stage: str = "final") -> pd.DataFrame:
     """All who took part split into yes, no, invalid and both-marked, with counts and shares.
 
     ``published_pct`` is the commission's figure; ``derived_pct`` is count / took part, recomputed here
     to two decimals as a check. Raises if the four counts do not add up to the participants.
     """
-    row = _one_stage(national, stage)
+    row = overview.national_row(REFERENDUM_2022, stage, national)
     took_part = int(row["took_part"])
     counts = [int(row[p]) for p in PARTS]
     if sum(counts) != took_part:
@@ -65,7 +51,7 @@ def decomposition(national: pd.DataFrame, stage: str = "final") -> pd.DataFrame:
         "part": [PART_LABELS[p] for p in PARTS],
         "count": counts,
         "published_pct": [float(row[p.replace("_votes", "") + "_pct"]) for p in PARTS],
-        "derived_pct": [round(100.0 * c / took_part, 2) for c in counts],
+        "derived_pct": [stats.percent(c, took_part, 2) for c in counts],
     })
     total = pd.DataFrame({"part": ["All who took part"], "count": [took_part], "published_pct": [100.0],
                           "derived_pct": [100.0]})
@@ -74,15 +60,15 @@ def decomposition(national: pd.DataFrame, stage: str = "final") -> pd.DataFrame:
 
 def official_like_for_like(national: pd.DataFrame, stage: str = "final") -> pd.DataFrame:
     """The official yes share on the three bases: all who took part, valid ballots, yes + no."""
-    row = _one_stage(national, stage)
+    row = overview.national_row(REFERENDUM_2022, stage, national)
     yes, no = int(row["yes_votes"]), int(row["no_votes"])
     took_part, invalid = int(row["took_part"]), int(row["invalid"])
     valid = took_part - invalid
     return pd.DataFrame({
         "denominator": ["all who took part (commission)", "valid ballots", "answered yes or no (as exit polls)"],
         "base_count": [took_part, valid, yes + no],
-        "yes_pct": [round(100.0 * yes / took_part, 2), round(100.0 * yes / valid, 2),
-                    round(share_of_answered(yes, no), 2)],
+        "yes_pct": [stats.percent(yes, took_part, 2), stats.percent(yes, valid, 2),
+                    round(overview.yes_of_answered(yes, no), 2)],
     }).set_index("denominator")
 
 
@@ -121,7 +107,8 @@ def exit_poll_intervals(polls: pd.DataFrame, design_effects: Sequence[float] = (
 def stage_changes(national: pd.DataFrame, before: str = "preliminary", after: str = "final") -> pd.DataFrame:
     """Counts and published shares at two result stages of 2022 and the change between them."""
     columns = ["registered_voters", "took_part", *PARTS, "turnout_pct", "yes_pct", "no_pct"]
-    first, second = _one_stage(national, before), _one_stage(national, after)
+    first = overview.national_row(REFERENDUM_2022, before, national)
+    second = overview.national_row(REFERENDUM_2022, after, national)
     frame = pd.DataFrame({before: first[columns], after: second[columns]})
     frame["change"] = frame[after] - frame[before]
     return frame
@@ -161,7 +148,7 @@ def adoption_rule(national: pd.DataFrame, unit_results: pd.DataFrame, bounds: pd
     ``stage``; otherwise on the strongest published lower bound on yes (a statement). A unit with
     neither is reported with ``majority`` False and basis "nothing published".
     """
-    row = _one_stage(national, stage)
+    row = overview.national_row(REFERENDUM_2022, stage, national)
     unit_ids = list(unit_results["unit_id"].cat.categories)
     figures = (unit_results[(unit_results["stage"] == stage) & unit_results["yes_pct"].notna()]
                .groupby("unit_id", observed=True)["yes_pct"].first())
@@ -311,8 +298,8 @@ def macro_region_summary(timeline: pd.DataFrame, units: pd.DataFrame, hour: int 
 def unit_summary(unit: str, table: pd.DataFrame, national: pd.DataFrame) -> pd.DataFrame:
     """One unit's published preliminary results and 22:00 turnout next to the nation's (empty = not published)."""
     row = table.loc[unit]
-    prelim = _one_stage(national, "preliminary")
-    at22 = _one_stage(national, "turnout_2200")
+    prelim = overview.national_row(REFERENDUM_2022, "preliminary", national)
+    at22 = overview.national_row(REFERENDUM_2022, "turnout_2200", national)
     return pd.DataFrame({
         "measure": ["turnout at 22:00 (ballots received / registered, %)",
                     "yes, preliminary (% of all who took part)", "no, preliminary (% of all who took part)"],

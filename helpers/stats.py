@@ -13,6 +13,19 @@ import numpy as np
 import numpy.typing as npt
 
 
+def percent(part: float, whole: float, digits: int | None = None) -> float:
+    """``part`` as a percentage of ``whole``: ``100 * part / whole`` (the one share computation of the project).
+
+    Refuses a ``whole`` that is not positive. ``digits=None`` (default) gives the unrounded derived share;
+    ``digits=2`` rounds like the commission, which publishes every percentage to two decimals, so a
+    recomputed figure can be set beside (or checked against) a published one.
+    """
+    if not whole > 0:
+        raise ValueError(f"the denominator must be positive, not {whole}")
+    value = 100.0 * float(part) / float(whole)
+    return value if digits is None else round(value, digits)
+
+
 @dataclass(frozen=True)
 class Interval:
     """A point estimate with its interval, in the units of the estimate (percent for shares)."""

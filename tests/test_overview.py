@@ -36,6 +36,18 @@ def test_turnout_reproduces_68_05_and_breakdowns_close() -> None:
     assert float(electorate["share_of_registered_pct"].sum()) == pytest.approx(100)
 
 
+def test_yes_of_answered_definition() -> None:
+    assert overview.yes_of_answered(3, 1) == 75.0
+    with pytest.raises(ValueError):
+        overview.yes_of_answered(0, 0)
+
+
+def test_national_row_reads_any_stage_but_only_one_row() -> None:
+    assert overview.national_row(stage="turnout_2200")["turnout_pct"] == 68.44
+    with pytest.raises(ValueError, match="no single"):
+        overview.national_row("2022-06-05", "turnout_2100")
+
+
 def test_intraday_stage_is_refused() -> None:
     with pytest.raises(ValueError, match="intraday"):
         overview.national_result(stage="turnout_2200")

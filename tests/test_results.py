@@ -19,12 +19,6 @@ def tables() -> dict[str, pd.DataFrame]:
                                                 "exit_polls", "elections_history", "turnout_timeline", "units")}
 
 
-def test_share_of_answered_definition() -> None:
-    assert results.share_of_answered(3, 1) == 75.0
-    with pytest.raises(ValueError):
-        results.share_of_answered(0, 0)
-
-
 def test_like_for_like_reproduces_readme(tables: dict[str, pd.DataFrame]) -> None:
     # data/README.md (derived): 77.18 % of took part, 79.22 % of valid ballots, 80.53 % of yes + no
     frame = results.official_like_for_like(tables["national_results"])
