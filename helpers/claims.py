@@ -124,25 +124,25 @@ def _timeline_units() -> pd.DataFrame:
 def cities_vs_oblasts() -> pd.DataFrame:
     """At each reporting hour, each city's turnout against the 14 oblasts (unweighted: no voter lists).
 
-    Columns: hour (capital time, UTC+6), city, city turnout, oblast median, oblast minimum, how many of
-    the oblasts reported a higher turnout, and how many oblasts had a fresh figure at that hour (the western
-    units' carried-forward 20:00 figures are left out). Turnout = ballots received / registered voters.
+    A long view (one row per hour and city) of :func:`helpers.turnout.cities_vs_oblasts`. Columns: hour
+    (capital time, UTC+6), city (unit_id), city turnout, oblast median, oblast minimum, how many of the
+    oblasts reported a higher turnout and what share of them, and how many oblasts had a fresh figure at that
+    hour (the western units' carried-forward 20:00 figures are left out). Turnout = ballots received /
+    registered voters.
     """
-    rows = _timeline_units()
-    out = []
-    for hour, group in rows.groupby("hour", sort=True):
-        oblasts = group[group["kind"] == "oblast"]["turnout_pct"].astype(float)
-        for city in group[group["kind"] == CITY_KIND].to_dict("records"):
-            turnout = float(city["turnout_pct"])
-            out.append({
-                "hour": hour,
-                "city": str(city["unit_id"]),
-                "city turnout %": turnout,
-                "oblast median %": float(oblasts.median()),
-                "oblast min %": float(oblasts.min()),
-                "oblasts higher": int((oblasts > turnout).sum()),
-                "oblasts": len(oblasts),
-            })
+    wide = turnout.cities_vs_oblasts()
+    ids = load.table("units").set_index("name_en")["unit_id"].astype(str)
+    cities = [str(c) for c in wide.columns if str(c) in ids.index]
+    out = [{
+        "hour": f"{hour:02d}:00",
+        "city": ids[city],
+        "city turnout %": float(row[city]),
+        "oblast median %": float(row["oblasts_median"]),
+        "oblast min %": float(row["oblasts_min"]),
+        "oblasts higher": int(row[f"{city} oblasts above"]),
+        "share of oblasts higher": float(row[f"{city} share of oblasts above"]),
+        "oblasts": int(row["oblasts_n"]),
+    } for hour, row in wide.iterrows() for city in cities]
     return pd.DataFrame(out)
 
 
@@ -367,7 +367,7 @@ def _claim_regions_vs_cities() -> Claim:
     hours = table["hour"].nunique()
     summary = []
     for city, group in table.groupby("city", sort=False):
-        fraction = group["oblasts higher"] / group["oblasts"]
+        fraction = group["share of oblasts higher"]
         low, high = float(fraction.min()), float(fraction.max())
         span = f"{low:.0%}" if low == high else f"{low:.0%}–{high:.0%}"
         summary.append(f"{city}: {span}")
@@ -512,20 +512,22 @@ def plot_turnout_history() -> Figure:
 
 
 def plot_cities_vs_oblasts() -> Figure:
-    """Each city's polling-day turnout against the range and median of the oblasts, report by report."""
-    table = cities_vs_oblasts()
-    rows = _timeline_units()
-    oblasts = rows[rows["kind"] == "oblast"].groupby("hour")["turnout_pct"].agg(["min", "max", "median"])
-    hours = list(oblasts.index)
+    """Each city's polling-day turnout against the range and median of the oblasts, report by report.
+
+    The same table as notebook 02's and 04's charts (:func:`helpers.turnout.cities_vs_oblasts`), drawn for
+    the claim: report slots on the x axis, the oblast band and median, the three cities, no nation line.
+    """
+    table = turnout.cities_vs_oblasts()
+    hours = [f"{hour:02d}:00" for hour in table.index]
     x = range(len(hours))
     _fig, ax = plt.subplots(figsize=(8, 4.5))
-    ax.fill_between(x, oblasts["min"].astype(float), oblasts["max"].astype(float), color=plots.CONTEXT,
+    ax.fill_between(x, table["oblasts_min"].astype(float), table["oblasts_max"].astype(float), color=plots.CONTEXT,
                     alpha=0.5, label="14 oblasts: lowest to highest")
-    ax.plot(x, oblasts["median"].astype(float), color=plots.NATIONAL, linestyle="--", label="oblast median")
-    names = {"nur_sultan": "Nur-Sultan", "almaty_city": "Almaty (city)", "shymkent": "Shymkent"}
-    for i, (city, group) in enumerate(table.groupby("city", sort=False)):
-        ax.plot(x, group["city turnout %"], marker=plots.MARKERS[i], linestyle=plots.LINESTYLES[i],
-                color=plots.PALETTE[i], label=names.get(str(city), str(city)))
+    ax.plot(x, table["oblasts_median"].astype(float), color=plots.NATIONAL, linestyle="--", label="oblast median")
+    cities = [str(c) for c in table.columns if str(c).endswith("(city)")]
+    for i, city in enumerate(cities):
+        ax.plot(x, table[city].astype(float), marker=plots.MARKERS[i], linestyle=plots.LINESTYLES[i],
+                color=plots.PALETTE[i], label=city if city.startswith("Almaty") else city.removesuffix(" (city)"))
     ax.set_xticks(list(x), hours)
     ax.legend(loc="upper left", fontsize=8)
     return plots.finish(ax, "Almaty and Nur-Sultan trailed the oblasts all day; Shymkent did not",
@@ -535,20 +537,3 @@ def plot_cities_vs_oblasts() -> Figure:
                         ylabel="turnout so far, % of registered (ballots received)")
 
 
-def plot_unit_spread(hour: str = "22:00") -> Figure:
-    """Every unit's turnout at ``hour`` (capital time), sorted, with the median and interquartile band."""
-    rows = _timeline_units()
-    at = rows[rows["hour"] == hour].sort_values("turnout_pct")
-    values = at["turnout_pct"].astype(float).to_numpy()
-    q1, med, q3 = np.percentile(values, [25, 50, 75])
-    _fig, ax = plt.subplots(figsize=(8, 5))
-    y = np.arange(len(at))
-    ax.axvspan(q1, q3, color=plots.CONTEXT, alpha=0.4, label=f"middle half of units (IQR {q3 - q1:.1f} points)")
-    ax.axvline(med, color=plots.NATIONAL, linestyle="--", label=f"median {med:.2f} %")
-    cities = (at["kind"] == CITY_KIND).to_numpy()
-    ax.plot(values[~cities], y[~cities], marker="o", linestyle="none", color=plots.PALETTE[0], label="oblast")
-    ax.plot(values[cities], y[cities], marker="s", linestyle="none", color=plots.HIGHLIGHT, label="city")
-    ax.set_yticks(y, [str(s) for s in at["series"]])
-    ax.legend(loc="upper left", fontsize=8)
-    return plots.finish(ax, f"At {hour} unit turnout ran from {values.min():.1f} % to {values.max():.1f} %",
-                        "turnout_timeline", xlabel="turnout, % of registered (ballots received)")

@@ -261,20 +261,15 @@ def national_curve(timeline: pd.DataFrame) -> pd.Series:
 
 
 def cities_vs_oblasts() -> pd.DataFrame:
-    """Per reporting hour: :func:`helpers.turnout.cities_vs_oblasts` plus each city's rank among the 17 units.
+    """Notebook 04's view of :func:`helpers.turnout.cities_vs_oblasts`: the nation, the oblasts' median and range,
+    and each city with its rank among the 17 units at that hour (the oblasts-above columns left out).
 
-    The oblast median and range come from :mod:`helpers.turnout` (unweighted over units, leaving out
-    figures carried forward while a unit's polls were still open, hence 9 oblasts at 20:00). Rank 1 is the
-    highest published figure of the 17 at that hour (:func:`helpers.turnout.ranking`). No group mean is
-    computed: registered voters per unit are mostly unpublished, so it would not be any group's turnout.
+    The oblast median and range are unweighted over units and leave out figures carried forward while a
+    unit's polls were still open (hence 9 oblasts at 20:00). No group mean is computed: registered voters
+    per unit are mostly unpublished, so it would not be any group's turnout.
     """
-    out = turnout.cities_vs_oblasts()
-    cities = [c for c in out.columns if str(c).endswith("(city)")]
-    for city in cities:
-        ranks = {hour: int(turnout.ranking(hour).set_index("unit")["rank"][city]) for hour in out.index}
-        position = list(out.columns).index(city) + 1
-        out.insert(position, f"{city} rank", pd.Series(ranks))
-    return out
+    full = turnout.cities_vs_oblasts()
+    return full.loc[:, [c for c in full.columns if "oblasts above" not in str(c)]]
 
 
 def macro_region_summary(timeline: pd.DataFrame, units: pd.DataFrame, hour: int = 22) -> pd.DataFrame:

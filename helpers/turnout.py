@@ -164,15 +164,21 @@ def ranking(hour: int = 22) -> pd.DataFrame:
 
 
 def cities_vs_oblasts(long: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per reporting hour: the nation, each city, and the 14 oblasts' median, minimum and maximum.
+    """Per reporting hour: the nation, the 14 oblasts' median, minimum and maximum, and each city's standing.
 
     The oblast summary is over units, unweighted: registered voters per unit were published for only a few
     units, so a weighted oblast average cannot be formed. Reports carried forward while polls were open
-    (``repeat_while_open``) are left out of the oblast summary.
+    (``repeat_while_open``) are left out of the oblast summary (``oblasts_n`` counts the oblasts kept).
+    For each city (column named after it, e.g. "Almaty (city)") there are three more columns:
+    ``"<city> rank"`` (1 = highest published figure of the units reporting at that hour, ties share a rank,
+    as :func:`ranking`), ``"<city> oblasts above"`` (how many of the ``oblasts_n`` oblasts had a higher
+    turnout) and ``"<city> share of oblasts above"`` (that count / ``oblasts_n``, a fraction).
+    Notebooks 02, 04 and 05 show views of this one table.
     """
     data = long if long is not None else timeline()
     fresh = data[~data["repeat_while_open"]]
-    oblasts = fresh[fresh["kind"] == "oblast"].groupby("hour")["turnout_pct"]
+    oblast_rows = fresh[fresh["kind"] == "oblast"]
+    oblasts = oblast_rows.groupby("hour")["turnout_pct"]
     out = pd.DataFrame({
         "national": data[data["kind"] == "national"].set_index("hour")["turnout_pct"],
         "oblasts_n": oblasts.count().astype("int64"),
@@ -180,10 +186,19 @@ def cities_vs_oblasts(long: pd.DataFrame | None = None) -> pd.DataFrame:
         "oblasts_min": oblasts.min(),
         "oblasts_max": oblasts.max(),
     })
-    cities = data[data["kind"] == "city"].pivot(index="hour", columns="series", values="turnout_pct")
-    cities.columns = cities.columns.astype("string")
-    cities = cities.loc[:, [c for c in cities.columns if cities[c].notna().any()]]
-    out = out.join(cities)
+    units = data[data["kind"] != "national"].copy()
+    units["rank"] = units.groupby("hour")["turnout_pct"].rank(ascending=False, method="min")
+    for name, city in units[units["kind"] == "city"].groupby("series", observed=True, sort=True):
+        city = city.set_index("hour")
+        if city["turnout_pct"].isna().all():
+            continue
+        above = [int((oblast_rows.loc[oblast_rows["hour"] == hour, "turnout_pct"] > pct).sum())
+                 for hour, pct in city["turnout_pct"].items()]
+        out[str(name)] = city["turnout_pct"]
+        out[f"{name} rank"] = city["rank"].astype("int64")
+        out[f"{name} oblasts above"] = pd.Series(above, index=city.index, dtype="int64")
+        out[f"{name} share of oblasts above"] = out[f"{name} oblasts above"] / out["oblasts_n"]
+    out.columns = out.columns.astype("string")
     out.index.name = "hour (capital time)"
     return out
 

@@ -95,6 +95,12 @@ def test_cities_vs_oblasts_leaves_carried_forward_reports_out() -> None:
     assert table.at[22, "oblasts_n"] == 14
     assert {"Nur-Sultan (city)", "Almaty (city)", "Shymkent (city)"} <= set(table.columns)
     assert (table["Almaty (city)"] < table["oblasts_min"]).all()
+    # so every oblast compared is above Almaty city, and it is last of the 17 at every report
+    assert (table["Almaty (city) oblasts above"] == table["oblasts_n"]).all()
+    assert (table["Almaty (city) share of oblasts above"] == 1).all()
+    assert (table["Almaty (city) rank"] == 17).all()
+    # Shymkent's 34.19 % led every unit at 10:00
+    assert table.at[10, "Shymkent (city) rank"] == 1 and table.at[10, "Shymkent (city) oblasts above"] == 0
 
 
 def test_kaziss_forecast_wilson_interval() -> None:
