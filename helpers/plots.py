@@ -2,7 +2,9 @@
 
 Colours are the Okabe-Ito palette (safe for the common colour-vision deficiencies). Where a chart must
 still read when printed in grey, pair colours with :data:`LINESTYLES`, :data:`MARKERS` or :data:`HATCHES`.
-Maps use ``cividis``, whose lightness rises steadily, so darker always means more, in colour or in grey.
+Maps use reversed ``cividis``: its lightness changes steadily with the value, and reversed, darker always
+means more, in colour or in grey. The three cities and the exit-poll organisations keep one colour and one
+marker each across every notebook (:func:`unit_style`, :func:`poll_style`).
 """
 
 from __future__ import annotations
@@ -37,10 +39,38 @@ HIGHLIGHT, CONTEXT = OKABE_ITO["vermillion"], "#BBBBBB"
 LINESTYLES = ["-", "--", ":", "-."]
 MARKERS = ["o", "s", "^", "D", "v", "P"]
 HATCHES = ["", "///", "...", "xxx", "\\\\\\", "+++"]
-SEQUENTIAL_CMAP = "cividis"
+SEQUENTIAL_CMAP = "cividis_r"
 MISSING_COLOUR = "#FFFFFF"
 MISSING_HATCH = "////"
 SOURCE_PREFIX = "Source: "
+
+CITY_STYLES = {
+    "nur_sultan": {"color": OKABE_ITO["blue"], "marker": "o", "linestyle": "-"},
+    "almaty_city": {"color": OKABE_ITO["vermillion"], "marker": "s", "linestyle": "--"},
+    "shymkent": {"color": OKABE_ITO["bluish_green"], "marker": "^", "linestyle": ":"},
+}
+OBLAST_STYLE = {"color": CONTEXT, "marker": ".", "linestyle": "-"}
+POLL_STYLES = {  # by the organisation's English name in data/exit_polls.csv
+    "Public Opinion Research Institute (Qogamdyq Pikir)": {"color": OKABE_ITO["orange"], "marker": "D"},
+    "Institute for Comprehensive Social Research 'SOCIS-A'": {"color": OKABE_ITO["sky_blue"], "marker": "v"},
+    "Institute of Democracy (research association)": {"color": OKABE_ITO["reddish_purple"], "marker": "P"},
+    "Institute of Public Policy (AMANAT party)": {"color": OKABE_ITO["bluish_green"], "marker": "X"},
+    "Eurasian Integration Institute": {"color": OKABE_ITO["black"], "marker": "*"},
+}
+
+
+def unit_style(unit_id: str) -> dict[str, str]:
+    """Colour, marker and line style of a unit: one fixed style per city, a grey one for every oblast."""
+    return dict(CITY_STYLES.get(str(unit_id), OBLAST_STYLE))
+
+
+def poll_style(organisation: str) -> dict[str, str]:
+    """Colour and marker of an exit-poll organisation, the same in every chart (by its English name)."""
+    try:
+        return dict(POLL_STYLES[organisation])
+    except KeyError:
+        raise KeyError(f"no chart style for exit-poll organisation {organisation!r}; add it to "
+                       f"helpers.plots.POLL_STYLES (known: {', '.join(POLL_STYLES)})") from None
 
 
 def set_style() -> None:
@@ -112,7 +142,7 @@ def choropleth(
     if len(missing):
         missing.plot(ax=ax, color=MISSING_COLOUR, edgecolor="#555555", hatch=MISSING_HATCH, linewidth=0.6)
         ax.legend(handles=[Patch(facecolor=MISSING_COLOUR, edgecolor="#555555", hatch=MISSING_HATCH,
-                                 label=f"{missing_label} ({len(missing)} units)")],
+                                 label=f"{missing_label} ({len(missing)} unit{'' if len(missing) == 1 else 's'})")],
                   loc="lower left", fontsize=8)
     if annotate:
         _annotate_units(shapes, column, ax)
@@ -128,3 +158,23 @@ def _annotate_units(shapes: geopandas.GeoDataFrame, column: str, ax: Axes) -> No
         text = "–" if value is None or value != value else f"{value:.1f}"
         ax.annotate(text, (point.x, point.y), ha="center", va="center", fontsize=7,
                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
+
+
+_CALLOUT_OFFSETS = {"nur_sultan": (3.5, 3.0), "almaty_city": (4.0, -2.2), "shymkent": (-6.0, -1.8)}  # degrees
+
+
+def label_cities(shapes: geopandas.GeoDataFrame, column: str, ax: Axes, *, decimals: int = 1,
+                 missing_label: str = "not published") -> None:
+    """Call out the three cities, too small to read on a national map: name and value beside a leader line."""
+    for _, row in shapes.iterrows():
+        offset = _CALLOUT_OFFSETS.get(str(row["unit_id"]))
+        if offset is None:
+            continue
+        point = row.geometry.representative_point()
+        value = row[column]
+        shown = missing_label if value is None or value != value else f"{value:.{decimals}f}"
+        ax.annotate(f"{row['name_en']}\n{shown}", (point.x, point.y),
+                    xytext=(point.x + offset[0], point.y + offset[1]), fontsize=8, ha="center", va="center",
+                    arrowprops={"arrowstyle": "-", "color": "#333333", "linewidth": 0.8},
+                    bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "#333333", "linewidth": 0.5})
+
