@@ -20,13 +20,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from helpers import load, overview, plots, stats, turnout
+from helpers import load, overview, plots, results, stats, turnout
 
 Verdict = Literal["accurate", "accurate with caveat", "inaccurate", "not checkable with this data"]
 VERDICTS: tuple[Verdict, ...] = ("accurate", "accurate with caveat", "inaccurate", "not checkable with this data")
 REFERENDUM_2022 = pd.Timestamp("2022-06-05")
 CITY_KIND = "city"
-NOT_INTERVIEWS = "not a count of completed interviews"  # wording of exit_polls.notes for "voters covered"
 
 
 @dataclass(frozen=True)
@@ -76,30 +75,26 @@ def stage_figures() -> pd.DataFrame:
 def exit_polls_2022(level: float = 0.95) -> pd.DataFrame:
     """The 2022 exit polls with a nominal Wilson interval where the sample counts completed interviews.
 
-    SOCIS-A's 350,000 is "voters covered", not interviews (see the row's notes), so no interval is given
-    for it. The intervals assume simple random sampling; exit polls sample polling stations (clusters), so
-    the true uncertainty is wider by an unknown design effect.
+    A view of :func:`helpers.results.exit_poll_intervals` at design effect 1. SOCIS-A's 350,000 is "voters
+    covered", not interviews (see the row's notes), so no interval is given for it. The intervals assume
+    simple random sampling; exit polls sample polling stations (clusters), so the true uncertainty is wider
+    by an unknown design effect.
     """
-    polls = load.table("exit_polls")
-    polls = polls[polls["referendum_date"] == REFERENDUM_2022]
+    polls = results.exit_poll_intervals(load.table("exit_polls"), design_effects=(1.0,), level=level,
+                                        unsampled=True)
     final = overview.national_row(stage="final")
     official = overview.yes_of_answered(final["yes_votes"], final["no_votes"])
-    rows = []
-    for row in polls.to_dict("records"):
-        interviews = not pd.isna(row["sample_size"]) and NOT_INTERVIEWS not in str(row["notes"])
-        interval = (stats.proportion_interval(float(row["yes_pct"]), float(row["sample_size"]), level)
-                    if interviews else None)
-        rows.append({
-            "organisation": row["organisation_en"],
-            "yes % of yes+no answers": row["yes_pct"],
-            "sample (as published)": row["sample_size"],
-            "interviews?": "yes" if interviews else "no (voters covered)",
-            "low": round(interval.low, 2) if interval else np.nan,
-            "high": round(interval.high, 2) if interval else np.nan,
-            "official yes % of yes+no": round(official, 2),
-            "official minus poll (points)": round(official - float(row["yes_pct"]), 2),
-        })
-    return pd.DataFrame(rows)
+    interviews = polls["sample_kind"] == results.SAMPLE_INTERVIEWS
+    return pd.DataFrame({
+        "organisation": polls["organisation"],
+        "yes % of yes+no answers": polls["yes_pct"],
+        "sample (as published)": polls["stated_n"],
+        "interviews?": ["yes" if i else "no (voters covered)" for i in interviews],
+        "low": polls["low"].where(interviews, np.nan),
+        "high": polls["high"].where(interviews, np.nan),
+        "official yes % of yes+no": round(official, 2),
+        "official minus poll (points)": [round(official - y, 2) for y in polls["yes_pct"]],
+    })
 
 
 def earlier_votes_with_higher_turnout(turnout_pct: float, before: pd.Timestamp = REFERENDUM_2022) -> tuple[int, int]:
@@ -170,9 +165,9 @@ def published_unit_shares(stage: str = "preliminary") -> pd.DataFrame:
     Sources that agree are merged (first published value kept). Units without a figure show the published
     bound instead (e.g. yes > 75), never a filled value.
     """
-    results = load.table("unit_results")
-    results = results[results["stage"] == stage]
-    merged = results.groupby("unit_id", observed=True)[["yes_pct", "no_pct"]].first()
+    published = load.table("unit_results")
+    published = published[published["stage"] == stage]
+    merged = published.groupby("unit_id", observed=True)[["yes_pct", "no_pct"]].first()
     bounds = load.table("unit_result_bounds")
     bounds = bounds[bounds["stage"] == stage]
     out = []
@@ -462,7 +457,11 @@ def claims_table(compact: bool = True) -> pd.DataFrame:
 # --- charts ------------------------------------------------------------------------------------------------
 
 def plot_exit_polls() -> Figure:
-    """The three 2022 exit polls (yes % of yes+no) with nominal Wilson intervals, against both official bases."""
+    """The three 2022 exit polls (yes % of yes+no) with nominal Wilson intervals, against both official bases.
+
+    The claim's chart: design effect 1 only, no interval for a "voters covered" sample, and the official
+    share of all who took part shown as the base the article's comparison must not use.
+    """
     polls = exit_polls_2022()
     final = overview.national_row(stage="final")
     _fig, ax = plt.subplots(figsize=(8, 3.4))

@@ -24,7 +24,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from helpers import load, overview, plots, stats
+from helpers import load, overview, plots, results, stats
 
 REFERENDUMS: dict[str, str] = {
     "2022-06-05": "2022 constitutional amendments",
@@ -32,7 +32,6 @@ REFERENDUMS: dict[str, str] = {
     "2026-03-15": "2026 new Constitution",
 }
 NEW_REGIONS = ("Abai Region", "Jetisu Region", "Ulytau Region")  # carved out on 8 June 2022 (unit_splits)
-NOT_INTERVIEWS = "not a count of completed interviews"  # exit_polls.notes wording for "voters covered"
 
 
 def _f(value: Any) -> float:
@@ -141,28 +140,31 @@ def load_name(unit_id: object) -> str:
 def exit_polls_vs_results(level: float = 0.95) -> pd.DataFrame:
     """Every exit poll against the official result on its own base.
 
-    Poll yes is a share of respondents answering yes or no (2026: the base is not stated; no "no" share was
-    published). The Wilson interval uses the published sample only where it counts completed interviews,
-    and assumes simple random sampling (exit polls are clustered by polling station: the true interval is
-    wider by an unknown design effect).
+    Built on :func:`helpers.results.exit_poll_intervals` (design effect 1) for each referendum. Poll yes is
+    a share of respondents answering yes or no (2026: the base is not stated; no "no" share was published).
+    The Wilson interval uses the published sample only where it counts completed interviews, and assumes
+    simple random sampling (exit polls are clustered by polling station: the true interval is wider by an
+    unknown design effect).
     """
     polls = load.table("exit_polls").sort_values(["referendum_date", "yes_pct"])
     national = national_table()
+    intervals = {(label(date), str(poll["organisation"])): poll for date in REFERENDUMS
+                 for poll in results.exit_poll_intervals(polls, design_effects=(1.0,), level=level, date=date,
+                                                         unsampled=True).to_dict("records")}
     rows = []
     for row in polls.to_dict("records"):
         name = label(row["referendum_date"])
-        interviews = not pd.isna(row["sample_size"]) and NOT_INTERVIEWS not in str(row["notes"])
-        interval = (stats.proportion_interval(float(row["yes_pct"]), float(row["sample_size"]), level)
-                    if interviews else None)
+        poll = intervals[(name, str(row["organisation_en"]))]
+        interviews = poll["sample_kind"] == results.SAMPLE_INTERVIEWS
         official = _f(national.loc[name, "yes % of yes+no"])
         rows.append({
             "referendum": name,
             "organisation": str(row["organisation_en"]),
             "poll yes %": float(row["yes_pct"]),
             "poll base": "yes+no answers" if not pd.isna(row["no_pct"]) else "respondents (base not stated)",
-            "interviews": int(row["sample_size"]) if interviews else pd.NA,
-            "low": round(interval.low, 2) if interval else np.nan,
-            "high": round(interval.high, 2) if interval else np.nan,
+            "interviews": int(poll["stated_n"]) if interviews else pd.NA,
+            "low": _f(poll["low"]) if interviews else np.nan,
+            "high": _f(poll["high"]) if interviews else np.nan,
             "official yes % of yes+no": official,
             "official yes % of took part": _f(national.loc[name, "yes % of took part"]),
             "official − poll (points)": round(official - float(row["yes_pct"]), 2),
@@ -396,7 +398,11 @@ def plot_unit_curves() -> Figure:
 
 
 def plot_exit_polls() -> Figure:
-    """Every exit poll with its nominal interval against the official yes on the polls' base."""
+    """Every exit poll of the three referendums with its nominal interval against the official yes on the polls' base.
+
+    Unlike the 2022-only charts of :mod:`helpers.results` (design effects) and :mod:`helpers.claims`, this one
+    sets the three votes side by side.
+    """
     polls = exit_polls_vs_results()
     _fig, ax = plt.subplots(figsize=(8, 4.8))
     labels = []

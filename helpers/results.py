@@ -33,6 +33,9 @@ PART_LABELS = {
 BASIS_FIGURE = "published figure"
 BASIS_STATEMENT = "statement (a bound, not a figure)"
 VOTERS_COVERED = "voters covered"
+SAMPLE_INTERVIEWS = "respondents / interviews"
+SAMPLE_COVERED = "voters covered (not interviews)"
+SAMPLE_NONE = "sample not published"
 HOURS = (10, 12, 14, 16, 18, 20, 22)
 
 
@@ -73,24 +76,33 @@ def official_like_for_like(national: pd.DataFrame, stage: str = "final") -> pd.D
 
 
 def exit_poll_intervals(polls: pd.DataFrame, design_effects: Sequence[float] = (1.0, 2.0, 4.0),
-                        level: float = 0.95, date: pd.Timestamp = REFERENDUM_2022) -> pd.DataFrame:
+                        level: float = 0.95, date: pd.Timestamp | str = REFERENDUM_2022,
+                        unsampled: bool = False) -> pd.DataFrame:
     """Wilson intervals of each poll's yes share (of yes + no answers) under several design effects.
 
-    Design effect 1 is the simple-random-sample interval from the stated sample; exit polls sample
-    polling stations (clusters), so the true interval is wider by an unknown factor. A poll whose stated
-    sample counts "voters covered" rather than interviews is flagged in ``sample_kind``.
+    The project's one exit-poll table: notebook 03 shows it whole, :func:`helpers.claims.exit_polls_2022` and
+    :func:`helpers.compare.exit_polls_vs_results` build their views on it. Design effect 1 is the
+    simple-random-sample interval from the stated sample; exit polls sample polling stations (clusters), so
+    the true interval is wider by an unknown factor. A poll whose stated sample counts "voters covered"
+    rather than interviews is flagged in ``sample_kind`` (:data:`SAMPLE_COVERED`). Polls of ``date`` without
+    a published sample are left out, unless ``unsampled`` (then one row each, ``sample_kind``
+    :data:`SAMPLE_NONE`, no interval).
     """
-    rows = []
-    chosen = polls[(polls["referendum_date"] == date) & polls["yes_pct"].notna() & polls["sample_size"].notna()]
+    rows: list[dict[str, object]] = []
+    chosen = polls[(polls["referendum_date"] == pd.Timestamp(date)) & polls["yes_pct"].notna()]
     for _, poll in chosen.iterrows():
         text = f"{poll['method_notes']} {poll['notes']}".lower()
-        kind = "voters covered (not interviews)" if VOTERS_COVERED in text else "respondents / interviews"
+        base = {"organisation": str(poll["organisation_en"]), "yes_pct": float(poll["yes_pct"])}
+        if pd.isna(poll["sample_size"]):
+            if unsampled:
+                rows.append({**base, "stated_n": pd.NA, "sample_kind": SAMPLE_NONE})
+            continue
+        kind = SAMPLE_COVERED if VOTERS_COVERED in text else SAMPLE_INTERVIEWS
         for deff in design_effects:
             n_eff = stats.effective_sample_size(float(poll["sample_size"]), deff)
             interval = stats.proportion_interval(float(poll["yes_pct"]), n_eff, level=level, method="wilson")
             rows.append({
-                "organisation": str(poll["organisation_en"]),
-                "yes_pct": float(poll["yes_pct"]),
+                **base,
                 "stated_n": int(poll["sample_size"]),
                 "sample_kind": kind,
                 "stations": poll["polling_stations"],
@@ -357,7 +369,11 @@ def plot_decomposition(decomp: pd.DataFrame, source: str) -> Figure:
 
 def plot_exit_polls(intervals: pd.DataFrame, official_pct: float, took_part_pct: float, title: str,
                     source: str) -> Figure:
-    """Each poll's yes share with its 95 % Wilson interval at each design effect, against the official result."""
+    """Each 2022 poll's yes share with its 95 % Wilson interval at each design effect, against the official result.
+
+    Notebook 03's chart: how the intervals widen with the design effect. The claims chart (one nominal
+    interval per poll) and the compare chart (every poll of three referendums) draw the same table differently.
+    """
     polls = list(dict.fromkeys(intervals["organisation"]))
     deffs = sorted(set(intervals["design_effect"]))
     fig, ax = plt.subplots(figsize=(8.5, 4.2))
