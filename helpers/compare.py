@@ -7,7 +7,7 @@ The three referendums since January 2022 (constitutional amendments, 5 June 2022
 * the commission's yes = share of all who took part; the exit polls' yes = share of yes+no answers, so
   polls are compared with the official yes / (yes + no);
 * clock: 2022 reports carry capital time UTC+6, 2024 and 2026 capital time UTC+5 (single time zone since
-  1 March 2024); curves are aligned on the capital's local clock (:func:`clock_hours`).
+  1 March 2024); curves are aligned on the capital's local clock (:func:`helpers.turnout.clock_hours`).
 
 Units: today's 20 regions map onto the 17 units of 2022 (Abai -> East Kazakhstan, Jetisu -> Almaty
 Region, Ulytau -> Karaganda). :func:`aggregate_to_2022` sums counts only when every part is present and
@@ -24,7 +24,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from helpers import load, overview, plots, results, stats
+from helpers import load, overview, plots, results, stats, turnout
 
 REFERENDUMS: dict[str, str] = {
     "2022-06-05": "2022 constitutional amendments",
@@ -74,12 +74,6 @@ def national_table() -> pd.DataFrame:
 
 # --- polling-day curves -------------------------------------------------------------------------------------
 
-def clock_hours(timestamps: pd.Series) -> pd.Series:
-    """Hours after midnight on the capital's local clock (the offset each timestamp carries)."""
-    local = pd.Series([ts.tz_localize(None) for ts in timestamps], index=timestamps.index)
-    return local.dt.hour + local.dt.minute / 60.0
-
-
 def _first_per_slot(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Keep the first-listed row where two sources report the same slot (data README's rule)."""
     return frame.drop_duplicates(subset=keys, keep="first")
@@ -104,7 +98,7 @@ def _with_clock(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     out["referendum"] = [label(d) for d in out["referendum_date"]]
     out["utc_offset"] = [ts.utcoffset().total_seconds() / 3600 for ts in out["timestamp"]]
-    out["clock"] = clock_hours(out["timestamp"])
+    out["clock"] = turnout.clock_hours(out["timestamp"])
     out["turnout_pct"] = out["turnout_pct"].astype(float)
     return out.sort_values(["referendum_date", "timestamp"]).reset_index(drop=True)
 

@@ -203,7 +203,8 @@ def past_referendums(history: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------- regional (notebook 04)
 
 def _hour(timestamps: pd.Series) -> pd.Series:
-    hours: pd.Series = timestamps.dt.hour.astype(int)
+    """Whole hour of each report on the capital's clock (:func:`helpers.turnout.clock_hours`)."""
+    hours: pd.Series = turnout.clock_hours(timestamps).astype(int)
     return hours
 
 

@@ -43,6 +43,15 @@ STAGE_MEASURES = {
 }
 
 
+def clock_hours(timestamps: pd.Series) -> pd.Series:
+    """Hours after midnight on the capital's clock (the offset each timestamp carries), e.g. 20.0 or 9.5.
+
+    The one reading of a report's time: 2022 reports carry UTC+6, 2024/2026 UTC+5 (see helpers.compare).
+    """
+    local = pd.Series([ts.tz_localize(None) for ts in timestamps], index=timestamps.index)
+    return local.dt.hour + local.dt.minute / 60.0
+
+
 def timeline() -> pd.DataFrame:
     """The 2022 polling-day reports in long form, nation first, then the units in display order.
 
@@ -56,7 +65,7 @@ def timeline() -> pd.DataFrame:
     raw = load.table("turnout_timeline")
     units = load.table("units").set_index("unit_id")
     frame = raw.loc[:, ["timestamp", "scope", "unit_id", "turnout_pct"]].copy()
-    frame["hour"] = frame["timestamp"].dt.hour.astype("int64")
+    frame["hour"] = clock_hours(frame["timestamp"]).astype("int64")
     unit_key = frame["unit_id"].astype("string")
     names = units["name_en"].astype("string")
     frame["series"] = unit_key.map(names).fillna(NATIONAL_LABEL).astype("string")
