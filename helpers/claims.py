@@ -536,3 +536,20 @@ def plot_cities_vs_oblasts() -> Figure:
                         ylabel="turnout so far, % of registered (ballots received)")
 
 
+def plot_unit_spread(hour: str = "22:00") -> Figure:
+    """Every unit's turnout at ``hour`` (capital time), sorted, with the median and interquartile band."""
+    rows = _timeline_units()
+    at = rows[rows["hour"] == hour].sort_values("turnout_pct")
+    values = at["turnout_pct"].astype(float).to_numpy()
+    q1, med, q3 = np.percentile(values, [25, 50, 75])
+    _fig, ax = plt.subplots(figsize=(8, 5))
+    y = np.arange(len(at))
+    ax.axvspan(q1, q3, color=plots.CONTEXT, alpha=0.4, label=f"middle half of units (IQR {q3 - q1:.1f} points)")
+    ax.axvline(med, color=plots.NATIONAL, linestyle="--", label=f"median {med:.2f} %")
+    cities = (at["kind"] == CITY_KIND).to_numpy()
+    ax.plot(values[~cities], y[~cities], marker="o", linestyle="none", color=plots.PALETTE[0], label="oblast")
+    ax.plot(values[cities], y[cities], marker="s", linestyle="none", color=plots.HIGHLIGHT, label="city")
+    ax.set_yticks(y, [str(s) for s in at["series"]])
+    ax.legend(loc="upper left", fontsize=8)
+    return plots.finish(ax, f"At {hour} unit turnout ran from {values.min():.1f} % to {values.max():.1f} %",
+                        "turnout_timeline", xlabel="turnout, % of registered (ballots received)")
