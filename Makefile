@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-lock
 JOBS   ?= 2
 
 .DEFAULT_GOAL := all
-.PHONY: all env site test lint typecheck validate nbtest browser lab bench boundaries lock clean
+.PHONY: all env site site-fast test lint typecheck validate nbtest browser lab bench boundaries lock clean
 
 all: site  ## main job: execute every notebook in a fresh kernel and render the static site into _site/
 
@@ -22,6 +22,9 @@ env: $(STAMP)  ## create or update the virtual environment from the lock file
 
 site: env
 	$(BIN)/python scripts/build_site.py --jobs $(JOBS)
+
+site-fast: env  ## render the site from the committed outputs, without executing the notebooks
+	$(BIN)/python scripts/build_site.py --no-execute
 
 test: env  ## the whole test suite: lint, types, data package, helpers, notebooks (nbval), site in a browser
 	$(BIN)/ruff check .
