@@ -59,6 +59,20 @@ POLL_STYLES = {  # by the organisation's English name in data/exit_polls.csv
 }
 
 
+POLL_LABELS = {  # short names for charts and tables, the same everywhere
+    "Public Opinion Research Institute (Qogamdyq Pikir)": "Qogamdyq Pikir",
+    "Institute for Comprehensive Social Research 'SOCIS-A'": "SOCIS-A",
+    "Institute of Democracy (research association)": "Institute of Democracy",
+    "Institute of Public Policy (AMANAT party)": "Institute of Public Policy (AMANAT)",
+    "Eurasian Integration Institute": "Eurasian Integration Institute",
+}
+
+
+def poll_label(organisation: str) -> str:
+    """The short name of an exit-poll organisation used in every chart and table."""
+    return POLL_LABELS.get(organisation, organisation)
+
+
 def unit_style(unit_id: str) -> dict[str, str]:
     """Colour, marker and line style of a unit: one fixed style per city, a grey one for every oblast."""
     return dict(CITY_STYLES.get(str(unit_id), OBLAST_STYLE))

@@ -33,6 +33,7 @@ def test_every_exit_poll_organisation_and_city_has_one_distinct_style() -> None:
 
     organisations = set(load.table("exit_polls")["organisation_en"].astype(str))
     styles = [tuple(sorted(plots.poll_style(o).items())) for o in sorted(organisations)]
+    assert len({plots.poll_label(o) for o in organisations}) == len(organisations)
     assert len(set(styles)) == len(organisations)
     cities = load.table("units").query("kind == 'city'")["unit_id"].astype(str)
     city_styles = {tuple(sorted(plots.unit_style(c).items())) for c in cities}
