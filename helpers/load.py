@@ -228,49 +228,67 @@ def _convert_field(values: pd.Series, field: Field, label: str, raw: pd.DataFram
     return series
 
 
+def _parse_integer(text: str) -> int:
+    if not _INTEGER.match(text.strip()):
+        raise ValueError(f"{text!r} is not a whole number; expected a count such as 7985769")
+    return int(text)
+
+
+def _parse_number(text: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number; expected e.g. 68.05 (a '.' decimal)") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError(f"{text!r} is not a finite number")
+    return number
+
+
+def _parse_boolean(text: str) -> bool:
+    if text not in _TRUE and text not in _FALSE:
+        raise ValueError(f"{text!r} is not true or false")
+    return text in _TRUE
+
+
+def _parse_datetime(text: str) -> datetime:
+    try:
+        stamp = datetime.fromisoformat(text.strip())
+    except ValueError:
+        stamp = None
+    if stamp is None or stamp.tzinfo is None:
+        raise ValueError(f"{text!r} is not a date-time with a UTC offset; expected e.g. 2022-06-05T10:00:00+06:00")
+    return stamp.astimezone(UTC)
+
+
+def _parse_cells(values: pd.Series, present: pd.Series, parse: Callable[[str], object], empty: object,
+                 name: str, label: str, raw: pd.DataFrame) -> list[object]:
+    """Parse each present cell; the first that does not parse raises a DataError naming row and column."""
+    out: list[object] = []
+    for i, (value, ok) in enumerate(zip(values, present, strict=True)):
+        if not ok:
+            out.append(empty)
+            continue
+        try:
+            out.append(parse(value))
+        except ValueError as problem:
+            raise _fail(label, raw, i, name, str(problem)) from None
+    return out
+
+
 def _as_string(values: pd.Series, present: pd.Series, name: str, label: str, raw: pd.DataFrame) -> pd.Series:
     return pd.Series([v if ok else pd.NA for v, ok in zip(values, present, strict=True)], dtype="string")
 
 
 def _as_integer(values: pd.Series, present: pd.Series, name: str, label: str, raw: pd.DataFrame) -> pd.Series:
-    out: list[object] = []
-    for i, (value, ok) in enumerate(zip(values, present, strict=True)):
-        if not ok:
-            out.append(pd.NA)
-        elif _INTEGER.match(value.strip()):
-            out.append(int(value))
-        else:
-            raise _fail(label, raw, i, name, f"{value!r} is not a whole number; expected a count such as 7985769")
-    return pd.Series(out, dtype="Int64")
+    return pd.Series(_parse_cells(values, present, _parse_integer, pd.NA, name, label, raw), dtype="Int64")
 
 
 def _as_number(values: pd.Series, present: pd.Series, name: str, label: str, raw: pd.DataFrame) -> pd.Series:
-    out: list[object] = []
-    for i, (value, ok) in enumerate(zip(values, present, strict=True)):
-        if not ok:
-            out.append(pd.NA)
-            continue
-        try:
-            number = float(value)
-        except ValueError:
-            raise _fail(label, raw, i, name, f"{value!r} is not a number; expected e.g. 68.05 (a '.' decimal)") \
-                from None
-        if number != number or number in (float("inf"), float("-inf")):
-            raise _fail(label, raw, i, name, f"{value!r} is not a finite number")
-        out.append(number)
-    return pd.Series(out, dtype="Float64")
+    return pd.Series(_parse_cells(values, present, _parse_number, pd.NA, name, label, raw), dtype="Float64")
 
 
 def _as_boolean(values: pd.Series, present: pd.Series, name: str, label: str, raw: pd.DataFrame) -> pd.Series:
-    out: list[object] = []
-    for i, (value, ok) in enumerate(zip(values, present, strict=True)):
-        if not ok:
-            out.append(pd.NA)
-        elif value in _TRUE or value in _FALSE:
-            out.append(value in _TRUE)
-        else:
-            raise _fail(label, raw, i, name, f"{value!r} is not true or false")
-    return pd.Series(out, dtype="boolean")
+    return pd.Series(_parse_cells(values, present, _parse_boolean, pd.NA, name, label, raw), dtype="boolean")
 
 
 def _as_date(values: pd.Series, present: pd.Series, name: str, label: str, raw: pd.DataFrame) -> pd.Series:
@@ -282,20 +300,8 @@ def _as_date(values: pd.Series, present: pd.Series, name: str, label: str, raw: 
 
 
 def _as_datetime(values: pd.Series, present: pd.Series, name: str, label: str, raw: pd.DataFrame) -> pd.Series:
-    parsed: list[object] = []
-    for i, (value, ok) in enumerate(zip(values, present, strict=True)):
-        if not ok:
-            parsed.append(pd.NaT)
-            continue
-        try:
-            stamp = datetime.fromisoformat(value.strip())
-        except ValueError:
-            stamp = None
-        if stamp is None or stamp.tzinfo is None:
-            raise _fail(label, raw, i, name, f"{value!r} is not a date-time with a UTC offset; "
-                                             f"expected e.g. 2022-06-05T10:00:00+06:00")
-        parsed.append(stamp.astimezone(UTC))
-    return pd.Series(pd.DatetimeIndex(parsed).tz_convert(CAPITAL_TZ), index=values.index)
+    stamps = _parse_cells(values, present, _parse_datetime, pd.NaT, name, label, raw)
+    return pd.Series(pd.DatetimeIndex(stamps).tz_convert(CAPITAL_TZ), index=values.index)
 
 
 _CONVERTERS: dict[str, Callable[[pd.Series, pd.Series, str, str, pd.DataFrame], pd.Series]] = {
