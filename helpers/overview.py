@@ -28,6 +28,13 @@ RULE_FACTS = (
     "amendments_entry_into_force_2022",
 )
 
+#: fact_id values of ``constitution_facts`` holding the question on the ballot, by language (English first).
+BALLOT_QUESTION_FACTS = {
+    "English (press translation)": "ballot_question_en",
+    "Russian": "ballot_question_ru",
+    "Kazakh": "ballot_question_kk",
+}
+
 
 @dataclass(frozen=True)
 class NationalResult:
@@ -170,6 +177,22 @@ def rules() -> pd.DataFrame:
     return facts.loc[list(RULE_FACTS), ["fact", "value", "unit", "source_url"]].reset_index()
 
 
+def ballot_question() -> pd.DataFrame:
+    """The question on the 2022 ballot from ``constitution_facts``: one row per language.
+
+    Columns: ``language``, ``wording`` (as stored), ``source_url`` (the page it was copied from) and
+    ``notes`` (which press reprint it is, and that it is not the official ballot). English first.
+    """
+    facts = load.table("constitution_facts").set_index("fact_id")
+    missing = [f for f in BALLOT_QUESTION_FACTS.values() if f not in facts.index]
+    if missing:
+        raise ValueError(f"constitution_facts lacks {missing}")
+    rows = facts.loc[list(BALLOT_QUESTION_FACTS.values()), ["value", "source_url", "notes"]]
+    out = rows.rename(columns={"value": "wording"}).reset_index(drop=True)
+    out.insert(0, "language", list(BALLOT_QUESTION_FACTS))
+    return out.astype({"language": "string", "wording": "string", "source_url": "string", "notes": "string"})
+
+
 # ---------------------------------------------------------------------------------------------- charts
 
 def plot_denominators(table: pd.DataFrame | None = None) -> Figure:
@@ -182,7 +205,7 @@ def plot_denominators(table: pd.DataFrame | None = None) -> Figure:
         ax.barh(i, float(row["yes_share_pct"]), color=plots.YES if official else plots.CONTEXT,
                 hatch="" if official else plots.HATCHES[1], edgecolor="white", height=0.7)
         ax.text(float(row["yes_share_pct"]) + 1, i,
-                f"{float(row['yes_share_pct']):.2f} %  = {int(row['yes_votes']):,} / {int(row['base_count']):,}",
+                f"{float(row['yes_share_pct']):.2f} % = {int(row['yes_votes']):,} / {int(row['base_count']):,}",
                 va="center", fontsize=8)
     ax.set_yticks(range(len(ordered)), [str(d) for d in ordered["denominator"]], fontsize=9)
     ax.set_xlim(0, 115)
@@ -202,7 +225,7 @@ def plot_electorate(table: pd.DataFrame | None = None) -> Figure:
         width = float(row["share_of_registered_pct"])
         ax.barh(0, width, left=left, color=colours[i % len(colours)], edgecolor="#555555",
                 hatch=plots.HATCHES[i % len(plots.HATCHES)], height=0.6)
-        label = f"{short[i % len(short)]}\n{width:.1f} %"
+        label = f"{short[i % len(short)]}\n{width:.2f} %"
         if width > 8:
             ax.text(left + width / 2, 0, label, ha="center", va="center", fontsize=9,
                     bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85})

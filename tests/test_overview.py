@@ -59,3 +59,15 @@ def test_rules_come_from_constitution_facts() -> None:
     rules = overview.rules()
     assert list(rules["fact_id"]) == list(overview.RULE_FACTS)
     assert rules.set_index("fact_id").at["units_counted_for_two_thirds_rule_2022", "value"] == "17"
+
+
+def test_ballot_question_in_three_languages_names_the_6_may_draft() -> None:
+    question = overview.ballot_question().set_index("language")
+    assert list(question.index) == list(overview.BALLOT_QUESTION_FACTS)
+    # the draft law was published on 6 May 2022 (decree No. 888): every version must say so
+    assert "May 6, 2022" in question.at["English (press translation)", "wording"]
+    assert "6 мая 2022" in question.at["Russian", "wording"]
+    assert "6 мамырда" in question.at["Kazakh", "wording"]
+    assert question["wording"].str.endswith("?").all()
+    assert question["source_url"].str.startswith("http").all()
+    assert question["notes"].str.len().gt(0).all()
