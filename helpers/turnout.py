@@ -16,16 +16,21 @@ voters. Everything computed here is **derived** and labelled so.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from helpers import load, plots, stats
+
+if TYPE_CHECKING:
+    import geopandas
 
 CAPITAL_UTC_OFFSET_2022 = 6  # Nur-Sultan time on 5 June 2022
 POLLS_OPEN_LOCAL = 7
@@ -34,6 +39,8 @@ NATIONAL_LABEL = "Kazakhstan (national)"
 REFERENDUM_2022 = pd.Timestamp("2022-06-05")
 KAZISS_SURVEY_ID = "KAZISS_2022-05"
 KAZISS_INDICATOR = "intend to participate in the referendum"
+#: votes in ``elections_history`` whose turnout is not a final figure (the table's ``notes`` say so).
+NON_FINAL_TURNOUT = {"2019-06-09": "preliminary", "2021-01-10": "preliminary", "2023-03-19": "20:10 on polling day"}
 
 STAGE_MEASURES = {
     "turnout_2000": "ballots received by 20:00 (capital time)",
@@ -103,6 +110,9 @@ def national_stages() -> pd.DataFrame:
 
     ``count`` is ballots received (intraday) or took part (results); ``turnout_pct`` as published;
     ``count_minus_final`` and ``pct_minus_final`` are derived differences from the final result.
+    ``pct_fits_list`` says whether count / registered_voters rounds to the published percentage, and
+    ``list_note`` (empty where it does) says which list the percentage fits instead (the 22:00 row:
+    printed with 11,732,699, it fits only the results' 11,734,642).
     """
     table = load.table("national_results")
     rows = table[table["referendum_date"] == REFERENDUM_2022].copy()
@@ -120,7 +130,23 @@ def national_stages() -> pd.DataFrame:
     })
     out["count_minus_final"] = (out["count"] - int(final["took_part"])).astype("Int64")
     out["pct_minus_final"] = (out["turnout_pct"] - float(final["turnout_pct"])).round(2).astype("Float64")
+    fits = [round(stats.percent(int(c), int(r)), 2) == float(p)
+            for c, r, p in zip(out["count"], out["registered_voters"], out["turnout_pct"], strict=True)]
+    out["pct_fits_list"] = pd.Series(fits, dtype="bool")
+    out["list_note"] = pd.Series([_list_note(int(c), int(r), float(p), int(final["registered_voters"])) if not ok
+                                  else "" for c, r, p, ok in zip(out["count"], out["registered_voters"],
+                                                                 out["turnout_pct"], fits, strict=True)],
+                                 dtype="string")
     return out
+
+
+def _list_note(count: int, registered: int, pct: float, final_registered: int) -> str:
+    """Why a published percentage does not fit the voter list printed beside it (and which list it fits)."""
+    printed = round(stats.percent(count, registered), 2)
+    note = f"{count:,} / {registered:,} gives {printed:.2f} %, not the published {pct:.2f} %"
+    if round(stats.percent(count, final_registered), 2) == pct:
+        note += f"; {pct:.2f} % fits the results' list of {final_registered:,}"
+    return note
 
 
 def unit_final_vs_2200() -> pd.DataFrame:
@@ -212,6 +238,23 @@ def cities_vs_oblasts(long: pd.DataFrame | None = None) -> pd.DataFrame:
     return out
 
 
+def cities_summary(table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """A reader's view of :func:`cities_vs_oblasts`: the oblasts compared, and each city's figure, rank and gap.
+
+    Columns: ``oblasts_n``, ``oblasts_min``, ``oblasts_median``, ``oblasts_max``, then for each city
+    ``"<city>"`` (turnout %), ``"<city> rank"`` (of the 17 units) and ``"<city> minus lowest oblast"``
+    (points, derived; negative = below every oblast compared). At 20:00 only the 9 eastern oblasts are
+    compared (the western figures were carried forward), so that row is not like the others.
+    """
+    data = table if table is not None else cities_vs_oblasts()
+    out = data.loc[:, ["oblasts_n", "oblasts_min", "oblasts_median", "oblasts_max"]].copy()
+    for city in [str(c) for c in data.columns if str(c).endswith("(city)")]:
+        out[city] = data[city]
+        out[f"{city} rank"] = data[f"{city} rank"]
+        out[f"{city} minus lowest oblast"] = (data[city] - data["oblasts_min"]).astype(float).round(2)
+    return out
+
+
 @dataclass(frozen=True)
 class Forecast:
     """A survey's stated intention to vote as a forecast, with its interval, against the outcome."""
@@ -263,15 +306,17 @@ def survey_forecast(survey_id: str = KAZISS_SURVEY_ID, indicator: str = KAZISS_I
 def history() -> pd.DataFrame:
     """Every national vote since 1991 with its turnout (% of registered voters), oldest first.
 
-    Adds ``year``, ``rank`` (1 = highest turnout of all listed votes) and ``is_2022_referendum``.
-    ``turnout_pct`` is as published; for some votes only a preliminary or intraday figure was found
-    (see the table's ``notes``).
+    Adds ``year``, ``rank`` (1 = highest turnout of all listed votes), ``is_2022_referendum`` and
+    ``figure_stage`` ("final", or what the figure is where no final turnout was found, from
+    :data:`NON_FINAL_TURNOUT`): ranks mix final and non-final figures.
     """
     table = load.table("elections_history").sort_values("date").reset_index(drop=True)
     out = table.loc[:, ["date", "kind", "name", "turnout_pct", "winner_or_yes_pct", "yes_pct_basis"]].copy()
     out.insert(1, "year", out["date"].dt.year.astype("int64"))
     out["rank"] = out["turnout_pct"].rank(ascending=False, method="min").astype("Int64")
     out["is_2022_referendum"] = (out["date"] == REFERENDUM_2022) & (out["kind"] == "referendum")
+    out["figure_stage"] = pd.Series([NON_FINAL_TURNOUT.get(f"{d:%Y-%m-%d}", "final") for d in out["date"]],
+                                    dtype="string")
     return out
 
 
@@ -283,13 +328,14 @@ def plot_timeline_grid(long: pd.DataFrame | None = None, *, ncols: int = 6, titl
 
     A report carried forward while the unit's polls were open is drawn as a hollow marker off the line;
     the line joins the two real counts around it with a dotted segment. Grey shading marks the hours after
-    the unit's polls had closed (20:00 local). ``title`` (the finding) and ``source`` are placed around the
-    legend, which sits under the panels.
+    the unit's polls had closed (20:00 local); western units (UTC+5) say so inside their panel. A rise after
+    a unit's polls had closed (Almaty city, 20:00 to 22:00) is annotated. ``title`` (the finding) and
+    ``source`` are placed around the legend, which sits under the panels.
     """
     data = long if long is not None else timeline()
     series = list(data["series"].cat.categories)
     nrows = int(np.ceil(len(series) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(13, 2.25 * nrows + 0.6), sharex=True, sharey=True)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(13, 2.35 * nrows + 0.7), sharex=True, sharey=True)
     national = data[data["kind"] == "national"].set_index("hour")["turnout_pct"].astype(float)
     for ax, name in zip(axes.flat, series, strict=False):
         rows = data[data["series"] == name].set_index("hour")
@@ -309,19 +355,23 @@ def plot_timeline_grid(long: pd.DataFrame | None = None, *, ncols: int = 6, titl
             ax.plot(after.index, after.to_numpy(), color=colour, lw=1.5, ls=":", marker=marker, ms=3.5, zorder=3)
             ax.plot(stale.index, stale.to_numpy(), ls="none", marker="o", ms=6, mfc="white",
                     mec=plots.HIGHLIGHT, mew=1.5, zorder=4)
+        if close is not None and close < 22 and not len(stale):
+            _annotate_rise_after_close(ax, rows, close)
         kind = rows["kind"].iloc[0]
-        suffix = " (UTC+5)" if not pd.isna(offset) and int(offset) == 5 else ""
-        ax.set_title(f"{name}{suffix}", fontsize=9, fontweight="bold" if kind != "oblast" else "normal")
+        ax.set_title(str(name), fontsize=9.5, fontweight="bold" if kind != "oblast" else "normal")
+        if not pd.isna(offset) and int(offset) == 5:
+            ax.text(22.6, 4, "UTC+5: polls\nclosed 21:00", ha="right", va="bottom", fontsize=8, color="#333333")
         ax.set_xticks([10, 14, 18, 22])
         ax.set_xlim(9, 23)
         ax.set_ylim(0, 90)
+        ax.tick_params(labelsize=9)
         ax.grid(alpha=0.4)
     for ax in list(axes.flat)[len(series):]:
         ax.set_visible(False)
     for ax in axes[:, 0]:
-        ax.set_ylabel("% of registered", fontsize=8)
+        ax.set_ylabel("% of registered voters", fontsize=9)
     for ax in axes[-1, :]:
-        ax.set_xlabel("hour, capital time", fontsize=8)
+        ax.set_xlabel("hour, capital time", fontsize=9)
     handles: list[Artist] = [
         Line2D([], [], color=plots.YES, marker="o", ms=4, label="unit: ballots received so far"),
         Line2D([], [], color=plots.CONTEXT, ls="--", lw=1.6, label="nation (same in every panel)"),
@@ -330,80 +380,152 @@ def plot_timeline_grid(long: pd.DataFrame | None = None, *, ncols: int = 6, titl
         Line2D([], [], color=plots.YES, ls=":", label="no count between 18:00 and 22:00"),
         Patch(color="#EEEEEE", label="unit's polls closed (20:00 local)"),
     ]
-    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=8)
+    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=9)
     if title is not None:
         fig.suptitle(title, x=0.0, ha="left", fontsize=12, fontweight="bold")
     if source is not None:
         plots.add_source(fig, source)
-        fig.texts[-1].set_y(-0.075)  # under the legend
+        fig.texts[-1].set_y(-0.085)  # under the legend
     return fig
 
 
+def _annotate_rise_after_close(ax: Axes, rows: pd.DataFrame, close: int) -> None:
+    """Mark a figure that still rose between the last report before the close and a report after it."""
+    values = rows["turnout_pct"].astype(float)
+    before, later = values.get(close), values.get(close + 2)
+    if before is None or later is None or not later > before:
+        return
+    ax.annotate(f"{before:.2f} → {later:.2f} after\npolls closed (unexplained)", (close + 2, later),
+                xytext=(22.6, 3), ha="right", va="bottom", fontsize=8, color="#333333",
+                arrowprops={"arrowstyle": "-", "color": "#333333", "lw": 0.8})
+
+
 def plot_history(hist: pd.DataFrame | None = None) -> Figure:
-    """Turnout of every national vote since 1991, one marker style per kind of vote, 2022 highlighted."""
+    """Turnout of every national vote since 1991, one marker style per kind of vote, 2022 highlighted.
+
+    Figures that are not final (``figure_stage``) are drawn hollow and named, so a reader can see which
+    ranks mix stages.
+    """
     data = hist if hist is not None else history()
-    fig, ax = plt.subplots(figsize=(9, 4.6))
+    fig, ax = plt.subplots(figsize=(9, 4.8))
     styles = {"referendum": ("D", plots.YES), "presidential": ("o", plots.PALETTE[1]),
               "mazhilis": ("s", plots.PALETTE[2])}
+    final = data["figure_stage"] == "final"
     for kind, (marker, colour) in styles.items():
-        part = data[data["kind"] == kind]
+        label = "referendum" if kind == "referendum" else ("presidential" if kind == "presidential"
+                                                           else "Mazhilis (parliament)")
+        part = data[(data["kind"] == kind) & final]
         ax.plot(part["date"], part["turnout_pct"].astype(float), ls="none", marker=marker, ms=7, color=colour,
-                label=kind if kind != "mazhilis" else "Mazhilis (parliament)")
+                label=label)
+        other = data[(data["kind"] == kind) & ~final]
+        ax.plot(other["date"], other["turnout_pct"].astype(float), ls="none", marker=marker, ms=7,
+                mfc="white", mec=colour, mew=1.8)
+    for row in data[~final].to_dict("records"):
+        ax.annotate(str(row["figure_stage"]), (row["date"], float(row["turnout_pct"])), xytext=(0, -15),
+                    textcoords="offset points", ha="center", fontsize=8, color="#333333")
     target = data[data["is_2022_referendum"]].iloc[0]
-    ax.plot([target["date"]], [float(target["turnout_pct"])], ls="none", marker="o", ms=14, mfc="none",
-            mec=plots.HIGHLIGHT, mew=1.5)
-    ax.annotate(f"5 June 2022: {float(target['turnout_pct']):.2f}%", (target["date"], float(target["turnout_pct"])),
-                xytext=(-110, -38), textcoords="offset points", fontsize=9, color=plots.HIGHLIGHT,
-                arrowprops={"arrowstyle": "->", "color": plots.HIGHLIGHT})
+    pct = float(target["turnout_pct"])
+    ax.plot([target["date"]], [pct], ls="none", marker="D", ms=9, color=plots.YES, mec=plots.NATIONAL, mew=1.5)
+    ax.annotate(f"5 June 2022 referendum: {pct:.2f} %", (target["date"], pct), xytext=(-25, -70),
+                textcoords="offset points", ha="right", fontsize=9, color=plots.NATIONAL,
+                arrowprops={"arrowstyle": "->", "color": plots.NATIONAL})
     ax.axhline(50, color="#444444", lw=0.8, ls=":")
     ax.text(data["date"].iloc[0], 51, "50 % validity threshold for a referendum", fontsize=8, color="#444444")
     ax.set_ylim(40, 100)
-    ax.legend(loc="lower left", fontsize=8)
+    handles, _ = ax.get_legend_handles_labels()
+    handles.append(Line2D([], [], ls="none", marker="o", ms=7, mfc="white", mec="#555555", mew=1.8,
+                          label="hollow: not a final figure (named below it)"))
+    ax.legend(handles=handles, loc="lower left", fontsize=8, ncol=2)
     return fig
 
 
 def plot_ranking(ranked: pd.DataFrame | None = None) -> Figure:
-    """Horizontal bars of turnout at 22:00 by unit, cities hatched, western (UTC+5) units marked, nation line."""
+    """Horizontal bars of turnout at 22:00 by unit: oblasts grey, cities in their own colours and hatched.
+
+    Western (UTC+5) units carry the tag in their axis label, clear of the bars and the national line.
+    """
     data = ranked if ranked is not None else ranking(22)
     national = float(data["turnout_pct"].iloc[0] - data["minus_national_pp"].iloc[0])
     fig, ax = plt.subplots(figsize=(8.5, 6.2))
     ordered = data.iloc[::-1].reset_index(drop=True)
+    labels = []
     for i, row in enumerate(ordered.to_dict("records")):
         city = row["kind"] == "city"
         west = int(row["polling_utc_offset"]) == 5
-        ax.barh(i, float(row["turnout_pct"]), color=plots.PALETTE[1] if city else plots.YES,
-                hatch=plots.HATCHES[1] if city else "", edgecolor="white", height=0.75)
-        label = f"{float(row['turnout_pct']):.2f}" + ("  (UTC+5)" if west else "")
-        ax.text(float(row["turnout_pct"]) + 0.8, i, label, va="center", fontsize=8)
-    ax.set_yticks(range(len(ordered)), [str(u) for u in ordered["unit"]], fontsize=9)
+        colour = plots.unit_style(str(row["unit_id"]))["color"]
+        ax.barh(i, float(row["turnout_pct"]), color=colour, hatch=plots.HATCHES[1] if city else "",
+                edgecolor="white", height=0.75)
+        ax.text(float(row["turnout_pct"]) + 0.8, i, f"{float(row['turnout_pct']):.2f}", va="center", fontsize=8,
+                zorder=5, bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none"})
+        labels.append(f"{row['unit']}" + (" (UTC+5)" if west else ""))
+    ax.set_yticks(range(len(ordered)), labels, fontsize=9)
     ax.axvline(national, color=plots.NATIONAL, ls="--", lw=1)
-    ax.text(national + 0.8, len(ordered) - 0.4, f"nation {national:.2f}", fontsize=8)
+    ax.text(national - 0.8, len(ordered) - 0.3, f"nation {national:.2f}", fontsize=8, ha="right")
     ax.set_xlim(0, 100)
+    ax.set_ylim(-0.6, len(ordered) + 0.2)
     ax.grid(axis="y", visible=False)
-    ax.legend(handles=[Patch(color=plots.YES, label="oblast"),
-                       Patch(facecolor=plots.PALETTE[1], hatch=plots.HATCHES[1], edgecolor="white",
-                             label="city of republican significance")], loc="lower right", fontsize=8)
+    ax.legend(handles=[Patch(color=plots.unit_style("oblast")["color"], label="oblast"),
+                       Patch(facecolor="#777777", hatch=plots.HATCHES[1], edgecolor="white",
+                             label="city (own colour)")],
+              loc="lower right", fontsize=8)
     return fig
 
 
 def plot_cities_vs_oblasts(table: pd.DataFrame | None = None) -> Figure:
-    """The oblasts' range (band) and median against each city and the nation, per reporting hour."""
+    """The oblasts' range (band) and median against each city and the nation, per reporting hour.
+
+    At 20:00 the band and median cover only the oblasts with a fresh count (the 9 eastern ones): that point of
+    the median is drawn hollow and the band there is labelled, since its jump is an artefact of the change.
+    """
     data = table if table is not None else cities_vs_oblasts()
-    fig, ax = plt.subplots(figsize=(8.5, 4.8))
+    fig, ax = plt.subplots(figsize=(8.5, 5.0))
     hours = data.index.to_numpy()
+    full = int(data["oblasts_n"].max())
+    few = "".join(f"; {int(n)} at {h}:00" for h, n in zip(hours.tolist(), data["oblasts_n"], strict=True)
+                  if int(n) < full)
     ax.fill_between(hours, data["oblasts_min"].astype(float), data["oblasts_max"].astype(float),
-                    color=plots.CONTEXT, alpha=0.5, label="14 oblasts: lowest to highest")
-    ax.plot(hours, data["oblasts_median"].astype(float), color="#666666", lw=2, marker="s", ms=4,
-            label="oblasts: median (unweighted)")
+                    color=plots.CONTEXT, alpha=0.5, label=f"oblasts: lowest to highest ({full}{few})")
+    median = data["oblasts_median"].astype(float)
+    ax.plot(hours, median.to_numpy(), color="#666666", lw=2, marker="s", ms=4, label="oblasts: median (unweighted)")
+    for hour, n, med, top in zip(hours.tolist(), data["oblasts_n"], median, data["oblasts_max"].astype(float),
+                                 strict=True):
+        if int(n) < full:
+            ax.plot([hour], [med], ls="none", marker="s", ms=7, mfc="white", mec="#666666", mew=1.5)
+            ax.annotate(f"{hour}:00: band and median cover\nonly the {int(n)} eastern oblasts\n"
+                        "(western figures carried forward)",
+                        (hour, float(top)), xytext=(0, 8), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=8, color="#333333")
     ax.plot(hours, data["national"].astype(float), color=plots.NATIONAL, lw=1.5, ls="--", label="nation")
-    cities = [c for c in data.columns if str(c).endswith("(city)")]
-    for i, city in enumerate(cities):
-        ax.plot(hours, data[city].astype(float), color=plots.PALETTE[(i + 1) % len(plots.PALETTE)],
-                lw=1.8, ls=plots.LINESTYLES[(i + 1) % len(plots.LINESTYLES)], marker=plots.MARKERS[i + 1],
-                ms=5, label=city)
-    ax.set_xticks(hours)
-    ax.set_ylim(0, 90)
+    names = {str(v): str(k) for k, v in load.table("units").set_index("unit_id")["name_en"].astype(str).items()}
+    for city in [str(c) for c in data.columns if str(c).endswith("(city)")]:
+        style = plots.unit_style(names.get(city, city))
+        ax.plot(hours, data[city].astype(float), color=style["color"], lw=1.8, ls=style["linestyle"],
+                marker=style["marker"], ms=5, label=city)
+    ax.set_xticks(hours, [f"{h}:00" for h in hours])
+    ax.set_ylim(0, 100)
     ax.legend(loc="lower right", fontsize=8, ncol=2)
+    return fig
+
+
+_MAP_LABEL_SHIFT = {"north_kazakhstan": (-1.6, -0.2), "turkestan": (0.4, 1.2)}  # degrees, clear of city call-outs
+
+
+def plot_map(shapes: geopandas.GeoDataFrame, column: str, legend_label: str, *, vmin: float | None = None,
+             vmax: float | None = None) -> Figure:
+    """Choropleth of ``column`` (darker = higher) with each oblast's short name and value, and the three
+    cities called out beside the map (:func:`helpers.plots.label_cities`)."""
+    fig, ax = plt.subplots(figsize=(9.5, 5.6))
+    plots.choropleth(shapes, column, ax=ax, legend_label=legend_label, vmin=vmin, vmax=vmax)
+    for row in shapes[shapes["unit_id"].astype(str).map(lambda u: u not in plots.CITY_STYLES)].to_dict("records"):
+        point = row["geometry"].representative_point()
+        value = row[column]
+        shown = "not published" if value is None or value != value else f"{float(value):.1f}"
+        name = str(row["name_en"])
+        short = name if name == "Almaty Region" else name.removesuffix(" Region")  # not to be read as the city
+        dx, dy = _MAP_LABEL_SHIFT.get(str(row["unit_id"]), (0.0, 0.0))
+        ax.annotate(f"{short}\n{shown}", (point.x + dx, point.y + dy), ha="center", va="center", fontsize=8,
+                    linespacing=1.0, bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
+    plots.label_cities(shapes, column, ax)
     return fig
 
 

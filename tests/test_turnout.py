@@ -125,3 +125,35 @@ def test_history_places_2022() -> None:
     row = hist[hist["is_2022_referendum"]].iloc[0]
     assert row["turnout_pct"] == pytest.approx(68.05)
     assert (hist["turnout_pct"] > 68.05).sum() == row["rank"] - 1
+
+
+def test_22_list_footnote_says_68_44_fits_only_the_results_list() -> None:
+    # README "Electorate at 22:00": 8,030,739 / 11,732,699 = 68.45 %, / 11,734,642 = 68.44 %
+    stages = turnout.national_stages().set_index("stage")
+    assert not stages.at["turnout_2200", "pct_fits_list"]
+    assert "11,734,642" in stages.at["turnout_2200", "list_note"]
+    assert "68.45" in stages.at["turnout_2200", "list_note"]
+    for stage in ("turnout_2000", "preliminary", "final"):
+        assert stages.at[stage, "pct_fits_list"] and stages.at[stage, "list_note"] == ""
+
+
+def test_history_names_the_non_final_figures_the_notes_describe() -> None:
+    hist = turnout.history().set_index("date")
+    non_final = hist[hist["figure_stage"] != "final"]
+    assert [f"{d:%Y}" for d in non_final.index] == ["2019", "2021", "2023"]
+    notes = load.table("elections_history").set_index("date")["notes"].astype(str)
+    for date, stage in non_final["figure_stage"].items():
+        keyword = "20:10" if stage.startswith("20:10") else "preliminary"
+        assert keyword in notes[date].lower(), date
+
+
+def test_cities_summary_gaps_and_shymkent_first_at_10() -> None:
+    summary = turnout.cities_summary()
+    almaty_gap = summary["Almaty (city) minus lowest oblast"]
+    assert almaty_gap[10] == pytest.approx(13.91 - 23.67)
+    assert almaty_gap[20] == pytest.approx(32.25 - 69.59)  # 9 eastern oblasts only
+    assert summary.at[20, "oblasts_n"] == 9
+    assert (almaty_gap < 0).all()
+    # Shymkent 34.19 % at 10:00, above the top oblast's 34.17 %: first of all 17
+    assert summary.at[10, "Shymkent (city) rank"] == 1
+    assert summary.at[10, "Shymkent (city)"] > summary.at[10, "oblasts_max"]
