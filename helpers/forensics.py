@@ -26,9 +26,11 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from matplotlib import pyplot as plt
+from matplotlib.figure import Figure
 from scipy import stats as sps
 
-from helpers import load
+from helpers import load, plots, units
 
 REFERENDUM_DAY = "2022-06-05"
 POLLS_OPEN_LOCAL = 7  # hour, local time
@@ -201,14 +203,16 @@ class DigitTest:
     seed: int
 
     def table(self) -> pd.DataFrame:
-        """The two tests as a small table (statistic, null expectation, p-values)."""
+        """The two tests as a small reader's table: what was seen, what chance gives, and the p-values."""
         return pd.DataFrame({
-            "test": ["last digit uniform (chi-square, 9 df)", "share of final digits 0 or 5"],
-            "n digits": [self.n, self.n],
-            "statistic": [round(self.chi_square, 2), self.zero_five],
-            "expected under null": [9.0, self.zero_five_expected],
-            "p (asymptotic / exact)": [round(self.p_chi_square_asymptotic, 3), round(self.p_zero_five_binomial, 3)],
-            "p (Monte Carlo)": [round(self.p_chi_square_monte_carlo, 3), round(self.p_zero_five_monte_carlo, 3)],
+            "test": ["are all ten last digits equally common? (chi-square statistic)",
+                     "are 0s and 5s too common? (count of figures ending in 0 or 5)"],
+            "figures": [self.n, self.n],
+            "observed": [f"{self.chi_square:.2f}", f"{self.zero_five}"],
+            "expected by chance": [f"{9:.2f}", f"{self.zero_five_expected:.0f}"],
+            "p (simulated)": [f"{self.p_chi_square_monte_carlo:.3f}", f"{self.p_zero_five_monte_carlo:.3f}"],
+            "p (formula: chi-square with 9 degrees of freedom / binomial)":
+                [f"{self.p_chi_square_asymptotic:.3f}", f"{self.p_zero_five_binomial:.3f}"],
         }).set_index("test")
 
 
@@ -339,7 +343,7 @@ def relation_intervals(frame: pd.DataFrame, x: str, y: str, level: float = 0.95,
     from helpers import stats
 
     rows = []
-    for name, statistic in (("slope (pt per pt of turnout)", ols_slope), ("correlation (Pearson r)", pearson)):
+    for name, statistic in (("slope (points per point of turnout)", ols_slope), ("correlation (Pearson r)", pearson)):
         for method in methods:
             interval = stats.bootstrap_interval([frame[x], frame[y]], statistic, level=level, seed=seed,
                                                 method=method)
@@ -473,8 +477,8 @@ def flagged(checks: pd.DataFrame) -> pd.DataFrame:
                          "report": row["timestamp"].strftime("%H:%M"),
                          "polls closed": row["polls_close"].strftime("%H:%M"),
                          "previous %": row["previous_pct"], "this report %": row["turnout_pct"],
-                         "change (pt)": row["change_pt"]})
-    columns = ["flag", "unit_id", "report", "polls closed", "previous %", "this report %", "change (pt)"]
+                         "change (points)": row["change_pt"]})
+    columns = ["flag", "unit_id", "report", "polls closed", "previous %", "this report %", "change (points)"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -546,8 +550,166 @@ def final_below_2200() -> pd.DataFrame:
                      "final % (took part)": float(row["final_pct"]), "22:00 count": None, "final count": None})
     out = pd.DataFrame(rows)
     out["preliminary % (took part)"] = out["preliminary % (took part)"].astype("Float64")
-    out["change 22:00 to final (pt)"] = (out["final % (took part)"] - out["22:00 % (ballots received)"]).round(2)
+    out["change 22:00 to final (points)"] = (out["final % (took part)"] - out["22:00 % (ballots received)"]).round(2)
     for column in ("22:00 count", "final count"):
         out[column] = out[column].astype("Int64")
     out["change (count)"] = out["final count"] - out["22:00 count"]
     return out
+
+
+# --- tables for readers --------------------------------------------------------------------------------
+
+def digit_usage(digits: pd.DataFrame) -> pd.DataFrame:
+    """How many intraday figures enter the digit test and why the others do not (from :func:`intraday_digits`)."""
+    status = [("used in the test" if use else f"left out: {reason}")
+              for use, reason in zip(digits["use"], digits["reason"], strict=True)]
+    counts = pd.Series(status).value_counts(sort=False)
+    order = sorted(counts.index, key=lambda s: (not s.startswith("used"), s))
+    out = counts.reindex(order).rename("figures").to_frame()
+    out.index.name = "unit turnout figure, 10:00-22:00"
+    return out
+
+
+POWER_COLUMNS = {  # (pattern, column of :func:`power_table`) -> plain label
+    ("tenths", "power 0-and-5"): "0-and-5 test (made-up figures end in 0, or in 0 or 5)",
+    ("tenths", "power chi-square"): "all-digits test, made-up figures end in 0",
+    ("twentieths", "power chi-square"): "all-digits test, made-up figures end in 0 or 5",
+}
+
+
+def power_summary(power: pd.DataFrame) -> pd.DataFrame:
+    """:func:`power_table` as one row per number of made-up figures, one column per test and pattern.
+
+    The 0-and-5 test reacts the same to figures ending in 0 and to figures ending in 0 or 5 (both add
+    to the count of 0s and 5s), so only its "tenths" column is shown.
+    """
+    wide = {}
+    for (pattern, column), label in POWER_COLUMNS.items():
+        rows = power[power["pattern"] == pattern].set_index("figures fabricated")
+        wide[label] = rows[column]
+    out = pd.DataFrame(wide)
+    out.index.name = "made-up figures among those tested"
+    return out
+
+
+# --- charts --------------------------------------------------------------------------------------------
+
+def plot_relation(yes: pd.DataFrame, no: pd.DataFrame, source: str) -> Figure:
+    """Yes and no shares against 22:00 turnout (two panels, from :func:`turnout_and_shares`), with the
+    unweighted least-squares line drawn only across the range of the data. Cities keep their house style."""
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.8), sharex=True)
+    for ax, frame, column, label in ((axes[0], yes, "yes_pct", "Yes"), (axes[1], no, "no_pct", "No")):
+        x, y = frame["turnout_2200_pct"].astype(float), frame[column].astype(float)
+        slope = ols_slope(x, y)
+        xs = np.array([x.min(), x.max()])
+        ax.plot(xs, y.mean() + slope * (xs - x.mean()), color=plots.NATIONAL, linestyle=":", linewidth=1,
+                label=f"least-squares line ({slope:+.2f} points per point)")
+        cities = frame["unit_id"].isin(list(plots.CITY_STYLES))
+        ax.scatter(x[~cities], y[~cities], color="#555555", marker="o", s=40, label="oblast", zorder=3)
+        for unit_id in frame.loc[cities, "unit_id"]:
+            style = plots.unit_style(unit_id)
+            here = frame["unit_id"] == unit_id
+            ax.scatter(x[here], y[here], color=style["color"], marker=style["marker"], s=60, zorder=4,
+                       label=str(frame.loc[here, "unit"].iloc[0]))
+        for _, row in frame[~cities].iterrows():
+            offset, align = ((-6, -12), "right") if row["unit_id"] == "atyrau" else ((5, 4), "left")
+            ax.annotate(str(row["unit"]).replace(" Region", ""), (row["turnout_2200_pct"], row[column]),
+                        textcoords="offset points", xytext=offset, ha=align, fontsize=8)
+        ax.set_xlim(25, 80)
+        ax.set_xlabel("Turnout at 22:00, % of registered voters (ballots received)")
+        ax.set_ylabel(f"{label}, % of all who took part (preliminary)")
+        ax.set_title(f"{label}: {len(frame)} units with a published share", loc="left", fontsize=10)
+        ax.legend(fontsize=8, loc="lower right" if column == "yes_pct" else "lower left")
+    fig.suptitle("Yes rises and no falls with turnout in the few units with published shares,\n"
+                 "the units that were named because their yes was lowest", x=0.0, ha="left",
+                 fontweight="bold", fontsize=12)
+    plots.add_source(fig, source)
+    return fig
+
+
+def plot_digits(test: DigitTest, band: pd.DataFrame, source: str) -> Figure:
+    """Counts of the final digits (0 and 5 hatched) against the range honest samples of the same size give."""
+    _, ax = plt.subplots()
+    ax.bar(band["digit"], band["high"] - band["low"], bottom=band["low"], width=0.9, color=plots.CONTEXT,
+           alpha=0.6, label=f"95 % range of each count in honest samples of {test.n} (simulated)")
+    ax.bar(range(10), test.counts, color=plots.PALETTE[0], width=0.6, edgecolor="black", linewidth=0.5,
+           label=f"published figures (n = {test.n})")
+    for d in (0, 5):
+        ax.bar(d, test.counts[d], color=plots.PALETTE[0], width=0.6, edgecolor="black", hatch=plots.HATCHES[1],
+               linewidth=0.5)
+    ax.axhline(test.n / 10, color=plots.NATIONAL, linestyle="--", linewidth=1,
+               label=f"expected count ({test.n / 10:.0f})")
+    ax.set_xticks(range(10))
+    top = int(max(band["high"].max(), max(test.counts)))
+    ax.set_yticks(range(0, top + 5, 4))
+    ax.set_ylim(0, top + 6)
+    ax.legend(loc="upper left", fontsize=8)
+    return plots.finish(ax, "Every last digit of the intraday turnout figures is as common as honest rounding "
+                        f"allows\n(0 and 5, hatched: {test.zero_five} of {test.n}, against "
+                        f"{test.zero_five_expected:.0f} expected)", source,
+                        xlabel="Last (second decimal) digit of a unit's turnout, % of registered voters",
+                        ylabel="Number of figures")
+
+
+def plot_power(summary: pd.DataFrame, n: int, source: str) -> Figure:
+    """Power of the digit tests on ``n`` figures (from :func:`power_summary`) against the number made up."""
+    _, ax = plt.subplots()
+    styles = [(plots.NATIONAL, "-", "o"), (plots.PALETTE[0], "--", "s"), (plots.PALETTE[1], ":", "D")]
+    for (label, values), (colour, linestyle, marker) in zip(summary.items(), styles, strict=True):
+        ax.plot(summary.index, values, color=colour, linestyle=linestyle, marker=marker, label=str(label))
+    right = float(summary.index.max())
+    for level, text, style in ((0.9, "nine times in ten", "-"), (0.05, "5 % false alarms", ":")):
+        ax.axhline(level, color=plots.CONTEXT, linewidth=1, linestyle=style)
+        ax.annotate(text, (right, level), textcoords="offset points", xytext=(-4, 4), ha="right", fontsize=8)
+    ax.set_ylim(0, 1.04)
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 0.14), fontsize=8)
+    return plots.finish(ax, f"With {n} figures, the digit tests catch made-up, rounded figures nine times in ten\n"
+                        "only when about 15 are made up, and about half the time when 10 are", source,
+                        xlabel=f"Made-up, rounded figures among the {n} tested",
+                        ylabel="Share of samples flagged (power)")
+
+
+def plot_timeline_checks(checks: pd.DataFrame, offsets: pd.Series, source: str) -> Figure:
+    """Every unit's polling-day turnout curve (from :func:`timeline_checks`), repeats and changes after the
+    polls had closed marked, and the two closing times (``offsets``: unit_id -> UTC offset) drawn and named.
+
+    Cities keep their house style (:func:`helpers.plots.unit_style`); eastern oblasts are grey, the western
+    (UTC+5) ones orange dash-dot. The legend sits outside the axes so that it never covers a curve.
+    """
+    west_colour, west_line = plots.PALETTE[1], "-."
+    _, ax = plt.subplots(figsize=(10, 5))
+    names = units.english_names()
+    for unit_id, series in checks.groupby("unit_id", observed=True):
+        hours = series["timestamp"].dt.hour
+        if unit_id in plots.CITY_STYLES:
+            style = plots.unit_style(str(unit_id))
+            ax.plot(hours, series["turnout_pct"], color=style["color"], linestyle=style["linestyle"],
+                    linewidth=2, zorder=3, label=names[str(unit_id)])
+        elif int(offsets[unit_id]) != CAPITAL_UTC_OFFSET:
+            ax.plot(hours, series["turnout_pct"], color=west_colour, linestyle=west_line, linewidth=1.2, zorder=2)
+        else:
+            ax.plot(hours, series["turnout_pct"], color=plots.CONTEXT, linewidth=1, zorder=1)
+    west = sorted({str(u) for u in checks["unit_id"] if int(offsets[u]) != CAPITAL_UTC_OFFSET})
+    east_oblasts = sorted({str(u) for u in checks["unit_id"]} - set(west) - set(plots.CITY_STYLES))
+    ax.plot([], [], color=plots.CONTEXT, linewidth=1, label=f"{len(east_oblasts)} eastern oblasts")
+    ax.plot([], [], color=west_colour, linestyle=west_line, linewidth=1.2,
+            label=f"{len(west)} western oblasts (UTC+5)")
+    repeats = checks[checks["repeat"]]
+    ax.scatter(repeats["timestamp"].dt.hour, repeats["turnout_pct"], marker="s", facecolors="white",
+               edgecolors="black", zorder=4, s=30, label=f"same as the unit's previous report ({len(repeats)})")
+    moved = checks[checks["moved_after_close"]]
+    moved_names = ", ".join(names[str(u)] for u in moved["unit_id"])
+    ax.scatter(moved["timestamp"].dt.hour, moved["turnout_pct"], marker="D", facecolors="none",
+               edgecolors="black", linewidths=1.5, zorder=5, s=80,
+               label=f"changed after the unit's polls had closed ({moved_names})")
+    east_close, west_close = POLLS_CLOSE_LOCAL, POLLS_CLOSE_LOCAL + CAPITAL_UTC_OFFSET - 5
+    ax.axvline(east_close, color="black", linewidth=0.9, linestyle=":",
+               label=f"eastern polls close ({east_close}:00)")
+    ax.axvline(west_close, color=plots.PALETTE[1], linewidth=0.9, linestyle=":",
+               label=f"western polls close ({west_close}:00 capital time)")
+    ax.set_xticks(range(10, 23, 2))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    return plots.finish(ax, "No curve ever falls; the flat ends are carried-forward reports,\n"
+                        "and only Almaty city moved after its polls had closed", source,
+                        xlabel="Report time, 5 June 2022 (capital time, UTC+6)",
+                        ylabel="Turnout, % of registered voters (ballots received)")

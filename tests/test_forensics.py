@@ -6,11 +6,14 @@ against the facts data/README.md states about the published figures.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
 import pytest
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from scipy import stats as sps
 
 from helpers import forensics as f
@@ -229,17 +232,17 @@ def test_electorate_reports_real_data() -> None:
     # README: 68.44 % at 22:00 does not reproduce with the printed 11,732,699, only with 11,734,642
     assert not table.loc["22:00, 5 June", "printed list fits"]
     low, high = table.loc["22:00, 5 June", ["implied list, low", "implied list, high"]]
-    assert low <= 11_734_642 <= high
+    assert int(str(low)) <= 11_734_642 <= int(str(high))
     assert table["printed list fits"].dropna().sum() == 4
 
 
 def test_final_below_2200() -> None:
     table = f.final_below_2200().set_index("place")
     assert table.loc["Kazakhstan (national)", "change (count)"] == -44_970  # README: 8,030,739 -> 7,985,769
-    assert table.loc["Turkestan Region", "change 22:00 to final (pt)"] == pytest.approx(80.31 - 80.66)
-    assert table.loc["Almaty (city)", "change 22:00 to final (pt)"] == pytest.approx(32.99 - 33.30)
+    assert table.loc["Turkestan Region", "change 22:00 to final (points)"] == pytest.approx(80.31 - 80.66)
+    assert table.loc["Almaty (city)", "change 22:00 to final (points)"] == pytest.approx(32.99 - 33.30)
     assert table.loc["Almaty (city)", "preliminary % (took part)"] == pytest.approx(33.04)  # README, derived
-    assert (table["change 22:00 to final (pt)"] < 0).all()
+    assert (table["change 22:00 to final (points)"] < 0).all()
 
 
 def test_polls_open_flag_agrees_with_clock() -> None:
@@ -247,3 +250,93 @@ def test_polls_open_flag_agrees_with_clock() -> None:
     checks = f.timeline_checks()
     assert (checks["polls_open"] == (checks["timestamp"] < checks["polls_close"])).all()
     assert checks["polls_open"].sum() == 17 * 5 + 5  # 10:00-18:00 everywhere, 20:00 in the west
+
+
+# --- reader tables and charts --------------------------------------------------------------------------
+
+def test_digit_usage_accounts_for_every_figure() -> None:
+    usage = f.digit_usage(f.intraday_digits())["figures"]
+    assert usage.sum() == 119  # 17 units x 7 reports (data/README.md)
+    assert usage.index[0] == "used in the test" and usage.iloc[0] == 100
+    assert usage["left out: repeats the unit's previous report"] == 16
+    assert not any(str(label) in {"True", "False"} for label in usage.index)
+
+
+def test_power_summary_reshapes_without_changing_values() -> None:
+    power = f.power_table(100, [0.0, 0.2], n_sims=200, seed=1)
+    summary = f.power_summary(power)
+    assert list(summary.index) == [0, 20]
+    assert list(summary.columns) == list(f.POWER_COLUMNS.values())
+    zero_five = power[(power["pattern"] == "tenths") & (power["figures fabricated"] == 20)]["power 0-and-5"]
+    assert summary.loc[20, f.POWER_COLUMNS[("tenths", "power 0-and-5")]] == zero_five.iloc[0]
+
+
+@pytest.fixture
+def agg() -> Iterator[None]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+def _data_points(ax: Axes) -> list[tuple[float, float]]:
+    points: list[tuple[float, float]] = []
+    for line in ax.get_lines():
+        xs = np.asarray(line.get_xdata(), dtype=float)
+        ys = np.asarray(line.get_ydata(), dtype=float)
+        if xs.size and line.get_marker() not in (None, "None", ""):
+            points += [(float(x), float(y)) for x, y in zip(xs, ys, strict=True)]
+    return points
+
+
+def test_plot_relation_lines_stay_inside_the_data(agg: None) -> None:
+    yes, no = f.turnout_and_shares("yes_pct"), f.turnout_and_shares("no_pct")
+    fig = f.plot_relation(yes, no, "tables turnout_timeline and unit_results")
+    assert isinstance(fig, Figure)
+    for ax, frame in zip(fig.axes, (yes, no), strict=True):
+        fitted = [line for line in ax.get_lines() if "least-squares" in str(line.get_label())]
+        assert len(fitted) == 1
+        xs = np.asarray(fitted[0].get_xdata(), dtype=float)
+        assert min(xs) == pytest.approx(frame["turnout_2200_pct"].min())
+        assert max(xs) == pytest.approx(frame["turnout_2200_pct"].max())
+        assert "% of registered voters" in ax.get_xlabel() and "% of all who took part" in ax.get_ylabel()
+        labels = ax.get_legend_handles_labels()[1]
+        assert "Almaty (city)" in labels  # the city keeps its house style and is named
+    texts = " ".join(t.get_text() for t in fig.texts)
+    assert "turnout_timeline" in texts and "national_results" not in texts
+
+
+def test_plot_digits_and_power(agg: None) -> None:
+    test = f.digit_test([d % 10 for d in range(100)], n_sims=500)
+    fig = f.plot_digits(test, f.null_band(100, n_sims=500), "table turnout_timeline")
+    ax = fig.axes[0]
+    assert "honest rounding" in ax.get_title() and ax.get_ylabel() == "Number of figures"
+    power = f.power_table(100, [0.0, 0.1, 0.15, 0.2, 0.3, 0.4], n_sims=300, seed=3)
+    fig = f.plot_power(f.power_summary(power), 100, "simulation")
+    ax = fig.axes[0]
+    assert "nine times in ten" in ax.get_title() and "100" in ax.get_xlabel()
+    # the legend covers no data point
+    fig.canvas.draw()
+    legend = ax.get_legend()
+    assert legend is not None
+    box = legend.get_window_extent()
+    for x, y in _data_points(ax):
+        px, py = ax.transData.transform((x, y))
+        assert not (box.x0 <= px <= box.x1 and box.y0 <= py <= box.y1), (x, y)
+
+
+def test_plot_timeline_checks_names_closing_times_and_cities(agg: None) -> None:
+    from helpers import load
+
+    offsets = load.table("units").set_index("unit_id")["polling_utc_offset"]
+    fig = f.plot_timeline_checks(f.timeline_checks(), offsets, "tables turnout_timeline and units")
+    ax = fig.axes[0]
+    labels = ax.get_legend_handles_labels()[1]
+    assert "eastern polls close (20:00)" in labels
+    assert "western polls close (21:00 capital time)" in labels
+    assert {"Nur-Sultan (city)", "Almaty (city)", "Shymkent (city)"} <= set(labels)
+    assert "5 western oblasts (UTC+5)" in labels and "9 eastern oblasts" in labels
+    assert "% of registered voters" in ax.get_ylabel()
