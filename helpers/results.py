@@ -16,8 +16,10 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
-from helpers import overview, plots, stats, turnout
+from helpers import overview, plots, stats, tables, turnout
+from helpers.units import english_names
 
 if TYPE_CHECKING:
     import geopandas
@@ -83,10 +85,14 @@ def exit_poll_intervals(polls: pd.DataFrame, design_effects: Sequence[float] = (
     The project's one exit-poll table: notebook 03 shows it whole, :func:`helpers.claims.exit_polls_2022` and
     :func:`helpers.compare.exit_polls_vs_results` build their views on it. Design effect 1 is the
     simple-random-sample interval from the stated sample; exit polls sample polling stations (clusters), so
-    the true interval is wider by an unknown factor. A poll whose stated sample counts "voters covered"
-    rather than interviews is flagged in ``sample_kind`` (:data:`SAMPLE_COVERED`). Polls of ``date`` without
-    a published sample are left out, unless ``unsampled`` (then one row each, ``sample_kind``
-    :data:`SAMPLE_NONE`, no interval).
+    the true interval is wider by an unknown factor.
+
+    Only a sample of completed interviews (:data:`SAMPLE_INTERVIEWS`) gets an interval. A poll whose stated
+    sample counts "voters covered" (:data:`SAMPLE_COVERED`, SOCIS-A's 350,000) gets one row with its point,
+    its stated sample and margin of error, and no interval (``design_effect``, ``effective_n``, ``low``,
+    ``high``, ``width_pts`` empty): the number of interviews is unknown. Polls of ``date`` without a
+    published sample are left out, unless ``unsampled`` (then one row each, ``sample_kind``
+    :data:`SAMPLE_NONE`, no interval). ``has_interval`` says which rows carry one.
     """
     rows: list[dict[str, object]] = []
     chosen = polls[(polls["referendum_date"] == pd.Timestamp(date)) & polls["yes_pct"].notna()]
@@ -95,25 +101,80 @@ def exit_poll_intervals(polls: pd.DataFrame, design_effects: Sequence[float] = (
         base = {"organisation": str(poll["organisation_en"]), "yes_pct": float(poll["yes_pct"])}
         if pd.isna(poll["sample_size"]):
             if unsampled:
-                rows.append({**base, "stated_n": pd.NA, "sample_kind": SAMPLE_NONE})
+                rows.append({**base, "stated_n": pd.NA, "sample_kind": SAMPLE_NONE, "has_interval": False})
             continue
         kind = SAMPLE_COVERED if VOTERS_COVERED in text else SAMPLE_INTERVIEWS
+        stated = {**base, "stated_n": int(poll["sample_size"]), "sample_kind": kind,
+                  "stations": poll["polling_stations"], "stated_moe_pct": poll["margin_of_error_pct"]}
+        if kind != SAMPLE_INTERVIEWS:
+            rows.append({**stated, "has_interval": False})
+            continue
         for deff in design_effects:
             n_eff = stats.effective_sample_size(float(poll["sample_size"]), deff)
             interval = stats.proportion_interval(float(poll["yes_pct"]), n_eff, level=level, method="wilson")
             rows.append({
-                **base,
-                "stated_n": int(poll["sample_size"]),
-                "sample_kind": kind,
-                "stations": poll["polling_stations"],
-                "stated_moe_pct": poll["margin_of_error_pct"],
-                "design_effect": deff,
+                **stated,
+                "has_interval": True,
+                "design_effect": float(deff),
                 "effective_n": round(n_eff),
                 "low": round(interval.low, 2),
                 "high": round(interval.high, 2),
                 "width_pts": round(interval.high - interval.low, 2),
             })
-    return pd.DataFrame(rows)
+    columns = ["organisation", "yes_pct", "stated_n", "sample_kind", "stations", "stated_moe_pct", "has_interval",
+               "design_effect", "effective_n", "low", "high", "width_pts"]
+    frame = pd.DataFrame(rows).reindex(columns=columns)
+    for column in ("stated_n", "stations", "effective_n"):
+        frame[column] = frame[column].astype("Int64")
+    for column in ("yes_pct", "stated_moe_pct", "design_effect", "low", "high", "width_pts"):
+        frame[column] = frame[column].astype("Float64").to_numpy(dtype=float, na_value=float("nan"))
+    frame["has_interval"] = frame["has_interval"].astype(bool)
+    return frame
+
+
+NO_INTERVAL = "no interval (sample is not a count of interviews)"
+
+
+def exit_poll_display(intervals: pd.DataFrame) -> pd.DataFrame:
+    """:func:`exit_poll_intervals` for readers: short poll names, headers naming base, level and method.
+
+    Rows without an interval say why instead of showing an empty cell.
+    """
+    frame = intervals.copy()
+    frame["organisation"] = frame["organisation"].map(plots.poll_label)
+    shown = tables.readable(
+        frame[["organisation", "yes_pct", "stated_n", "sample_kind", "design_effect", "effective_n", "low", "high",
+               "width_pts"]],
+        {"organisation": "poll", "yes_pct": "yes (% of yes + no answers)", "stated_n": "sample as published",
+         "sample_kind": "the sample counts", "design_effect": "design effect (assumed)",
+         "effective_n": "effective sample (sample / design effect)", "low": "95 % Wilson interval: low (%)",
+         "high": "95 % Wilson interval: high (%)", "width_pts": "interval width (points)"},
+        decimals={"yes_pct": 1, "design_effect": 0},
+    )
+    no_interval = ~intervals["has_interval"].to_numpy()
+    for column in shown.columns[4:]:
+        shown.loc[no_interval, column] = NO_INTERVAL if column.startswith("design") else "none"
+    return shown
+
+
+def poll_samples(intervals: pd.DataFrame) -> pd.DataFrame:
+    """One row per poll: the sample, stations and margin of error as the pollster published them."""
+    first = intervals.drop_duplicates("organisation").reset_index(drop=True)
+    first = first.assign(organisation=first["organisation"].map(plots.poll_label))
+    return tables.readable(
+        first[["organisation", "stated_n", "sample_kind", "stations", "stated_moe_pct"]],
+        {"organisation": "poll", "stated_n": "sample as published", "sample_kind": "the sample counts",
+         "stations": "polling stations", "stated_moe_pct": "published margin of error (\u00b1 points)"},
+        decimals=1,
+    )
+
+
+STAGE_ROWS = {
+    "registered_voters": "registered voters", "took_part": "took part", "yes_votes": "yes (votes)",
+    "no_votes": "no (votes)", "invalid": "invalid ballots", "both_marked": "both answers marked (valid, not counted)",
+    "turnout_pct": "turnout (% of registered voters)", "yes_pct": "yes (% of all who took part)",
+    "no_pct": "no (% of all who took part)",
+}
 
 
 def stage_changes(national: pd.DataFrame, before: str = "preliminary", after: str = "final") -> pd.DataFrame:
@@ -124,6 +185,20 @@ def stage_changes(national: pd.DataFrame, before: str = "preliminary", after: st
     frame = pd.DataFrame({before: first[columns], after: second[columns]})
     frame["change"] = frame[after] - frame[before]
     return frame
+
+
+def stage_changes_display(national: pd.DataFrame, before: str = "preliminary", after: str = "final") -> pd.DataFrame:
+    """:func:`stage_changes` for readers: plain row names, counts with separators, shares to two decimals."""
+    frame = stage_changes(national, before, after)
+    rows = {}
+    for key, row in frame.iterrows():
+        share = str(key).endswith("_pct")
+        rows[STAGE_ROWS[str(key)]] = [f"{float(v):+.2f}" if share and c == "change" else f"{float(v):.2f}" if share
+                                      else f"{int(v):+,}" if c == "change" else f"{int(v):,}"
+                                      for c, v in row.items()]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=[f"{before} (6 June)" if before == "preliminary"
+                                                                  else before, f"{after} (7 June)"
+                                                                  if after == "final" else after, "change"])
 
 
 @dataclass(frozen=True)
@@ -191,6 +266,25 @@ def adoption_rule(national: pd.DataFrame, unit_results: pd.DataFrame, bounds: pd
     return RuleCheck(float(row["turnout_pct"]), turnout_threshold_pct, units, int(needed))
 
 
+def rule_table(check: RuleCheck) -> pd.DataFrame:
+    """Per unit, for readers: the yes share or the bound it rests on, the basis, the majority and the source."""
+    frame = check.units
+    shown = []
+    for row in frame.to_dict("records"):
+        if row["basis"] == BASIS_FIGURE:
+            yes = f"{float(row['yes_pct']):.2f}"
+            source = "unit_results (published figure)"
+        elif pd.notna(row["yes_above"]):
+            yes = f"above {float(row['yes_above']):g} (statement)"
+            source = str(row["statement"]).split(",")[0]
+        else:
+            yes, source = tables.MISSING, ""
+        shown.append({"unit": english_names()[str(row["unit_id"])], "yes (% of all who took part)": yes,
+                      "basis": str(row["basis"]), "majority (> 50 %)": "yes" if row["majority"] else "no",
+                      "source": source})
+    return pd.DataFrame(shown)
+
+
 def past_referendums(history: pd.DataFrame) -> pd.DataFrame:
     """Referendums since 1991 with turnout, the yes share and what that share is a share of."""
     refs = history[history["kind"] == "referendum"].sort_values("date")
@@ -253,7 +347,7 @@ def label_units(shapes: geopandas.GeoDataFrame, column: str, ax: Axes, digits: i
         value = row[column]
         short = short_name(str(row["name_en"]))
         text = f"{short}\n{value:.{digits}f}" if value == value else f"{short}\nnot published"
-        ax.annotate(text, (point.x, point.y), ha="center", va="center", fontsize=6.5, linespacing=0.95,
+        ax.annotate(text, (point.x, point.y), ha="center", va="center", fontsize=8, linespacing=0.95,
                     bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.75})
 
 
@@ -297,7 +391,8 @@ def macro_region_summary(timeline: pd.DataFrame, units: pd.DataFrame, hour: int 
     for region, group in frame.groupby("macro_region", sort=False):
         ordered = group.sort_values("turnout")
         low, high = ordered.iloc[0], ordered.iloc[-1]
-        rows.append({"macro_region": region, "n_units": len(group), "median_pct": group["turnout"].median(),
+        median = round(float(group["turnout"].median()), 2)
+        rows.append({"macro_region": region, "n_units": len(group), "median_pct": median,
                      "lowest": f"{low['name']} {low['turnout']:.2f}",
                      "highest": f"{high['name']} {high['turnout']:.2f}"})
     return pd.DataFrame(rows).sort_values("median_pct", ascending=False).set_index("macro_region")
@@ -326,7 +421,10 @@ def plot_unit(unit: str, timeline: pd.DataFrame, table: pd.DataFrame) -> Figure:
     name = str(info["name_en"])
     fig, ax = plt.subplots(figsize=(7.5, 4.2))
     ax.plot(nat.index, nat.to_numpy(), color=plots.NATIONAL, linestyle="--", marker="s", label="Kazakhstan")
-    ax.plot(wide.columns, curve.to_numpy(), color=plots.HIGHLIGHT, marker="o", label=name)
+    style = plots.unit_style(unit) if unit in plots.CITY_STYLES else {"color": plots.HIGHLIGHT, "marker": "o",
+                                                                       "linestyle": "-"}
+    ax.plot(wide.columns, curve.to_numpy(), color=style["color"], marker=style["marker"],
+            linestyle=style["linestyle"], label=name)
     ax.set_xticks(list(HOURS), [f"{h}:00" for h in HOURS])
     ax.set_ylim(0, 100)
     ax.legend(loc="upper left")
@@ -372,16 +470,29 @@ def plot_exit_polls(intervals: pd.DataFrame, official_pct: float, took_part_pct:
                     source: str) -> Figure:
     """Each 2022 poll's yes share with its 95 % Wilson interval at each design effect, against the official result.
 
-    Notebook 03's chart: how the intervals widen with the design effect. The claims chart (one nominal
-    interval per poll) and the compare chart (every poll of three referendums) draw the same table differently.
+    Notebook 03's chart: how the intervals widen with the design effect. A poll without an interval (its
+    stated sample is not a count of interviews) is drawn as its point only, hollow, with the reason beside it.
+    The claims chart (one nominal interval per poll) and the compare chart (every poll of three referendums)
+    draw the same table differently.
     """
     polls = list(dict.fromkeys(intervals["organisation"]))
-    deffs = sorted(set(intervals["design_effect"]))
-    fig, ax = plt.subplots(figsize=(8.5, 4.2))
+    with_interval = intervals[intervals["has_interval"]]
+    deffs = sorted(set(with_interval["design_effect"]))
+    fig, ax = plt.subplots(figsize=(8.5, 4.4))
     offsets = [(-0.18 + 0.36 * i / max(len(deffs) - 1, 1)) for i in range(len(deffs))]
     for p, org in enumerate(polls):
+        mine = intervals[intervals["organisation"] == org]
+        if not bool(mine["has_interval"].any()):
+            row = mine.iloc[0]
+            ax.plot(float(row["yes_pct"]), p, marker="D", markersize=7, markerfacecolor="white",
+                    markeredgecolor=plots.NATIONAL, linestyle="none")
+            ax.annotate(f"{row['yes_pct']:.1f} %: point only. Its {int(row['stated_n']):,} are voters covered,\n"
+                        "not interviews; the number of interviews is unknown, so no interval",
+                        (float(row["yes_pct"]), p), xytext=(0, -10), textcoords="offset points", ha="center",
+                        va="top", fontsize=8, color="#333333")
+            continue
         for d, deff in enumerate(deffs):
-            row = intervals[(intervals["organisation"] == org) & (intervals["design_effect"] == deff)].iloc[0]
+            row = mine[mine["design_effect"] == deff].iloc[0]
             y = p + offsets[d]
             ax.errorbar(row["yes_pct"], y, xerr=[[row["yes_pct"] - row["low"]], [row["high"] - row["yes_pct"]]],
                         fmt=plots.MARKERS[d], color=plots.PALETTE[d], capsize=3, markersize=5,
@@ -392,12 +503,11 @@ def plot_exit_polls(intervals: pd.DataFrame, official_pct: float, took_part_pct:
     ax.axvline(took_part_pct, color=plots.CONTEXT, linestyle=":", linewidth=1.5)
     ax.text(took_part_pct + 0.1, len(polls) - 0.3, f"official, of all who took part:\n{took_part_pct:.2f} % "
             "(not comparable)", fontsize=8, color="#555555", va="bottom")
-    labels = [o.replace(" (research association)", "").replace("Institute for Comprehensive Social Research ", "")
-              .replace("Public Opinion Research Institute ", "").strip("()'") for o in polls]
-    ax.set_yticks(range(len(polls)), labels)
+    ax.set_yticks(range(len(polls)), [plots.poll_label(o) for o in polls])
     ax.set_ylim(-0.8, len(polls) - 0.2)
     ax.invert_yaxis()
-    ax.set_xlim(min(73.0, float(intervals["low"].min()) - 0.5), max(82.0, float(intervals["high"].max()) + 0.5))
+    ax.set_xlim(min(73.0, float(with_interval["low"].min()) - 0.5),
+                max(82.0, float(with_interval["high"].max()) + 0.5))
     ax.legend(loc="lower left", fontsize=8, title="95 % Wilson interval", title_fontsize=8)
     plots.finish(ax, title, source,
                  xlabel="Yes, % of those answering yes or no", ylabel="")
@@ -405,28 +515,33 @@ def plot_exit_polls(intervals: pd.DataFrame, official_pct: float, took_part_pct:
 
 
 def plot_adoption(check: RuleCheck, stage: str, source: str) -> Figure:
-    """Per unit: the published yes share (dot) or the published lower bound (hatched bar), against 50 %."""
+    """Per unit: the published yes share (dot) or the published lower bound (an open arrow "> bound"), against 50 %."""
     frame = check.units.iloc[::-1].reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(8, 5.6))
-    shown_bound = shown_figure = False
+    names = english_names()
+    fig, ax = plt.subplots(figsize=(8, 6.2))
     for y, (_, row) in enumerate(frame.iterrows()):
         if row["basis"] == BASIS_FIGURE:
-            ax.plot(float(row["yes_pct"]), y, "o", color=plots.YES, markersize=7,
-                    label=None if shown_figure else "published yes share (a figure)")
+            city = str(row["unit_id"]) in plots.CITY_STYLES
+            style = plots.unit_style(str(row["unit_id"]))
+            ax.plot(float(row["yes_pct"]), y, marker=style["marker"] if city else "o",
+                    color=style["color"] if city else plots.YES, markersize=7, linestyle="none")
             ax.text(float(row["yes_pct"]) - 1, y, f"{row['yes_pct']:.2f}", ha="right", va="center", fontsize=8)
-            shown_figure = True
         elif pd.notna(row["yes_above"]):
             low = float(row["yes_above"])
-            ax.barh(y, 100 - low, left=low, height=0.6, color="white", edgecolor=plots.YES, hatch="///",
-                    label=None if shown_bound else "yes above this bound (a statement, not a figure)")
-            shown_bound = True
+            ax.plot(low, y, marker="|", color=plots.YES, markersize=10, markeredgewidth=2, linestyle="none")
+            ax.annotate("", xy=(low + 6, y), xytext=(low, y),
+                        arrowprops={"arrowstyle": "-|>", "color": plots.YES, "linewidth": 1.2})
+            ax.text(low + 6.8, y, f"> {low:g} (statement)", va="center", fontsize=8, color="#333333")
     ax.axvline(50, color=plots.NO, linestyle="--", linewidth=1.2)
     ax.text(50.5, len(frame) - 0.6, "majority: more than 50 %", color=plots.NO, fontsize=8)
-    names = [str(u).replace("_", " ").title().replace("Nur Sultan", "Nur-Sultan") for u in frame["unit_id"]]
-    ax.set_yticks(range(len(frame)), names)
+    ax.set_yticks(range(len(frame)), [names[str(u)] for u in frame["unit_id"]])
     ax.set_xlim(40, 100)
     ax.set_ylim(-0.7, len(frame) + 0.2)
-    ax.legend(loc="lower left", fontsize=8, frameon=True, framealpha=0.9)
+    handles = [Line2D([], [], marker="o", color=plots.YES, linestyle="none", markersize=7,
+                      label="published yes share (a figure; cities in their own colour and marker)"),
+               Line2D([], [], marker="|", color=plots.YES, linestyle="none", markersize=10, markeredgewidth=2,
+                      label="lower bound: yes above it (a statement, not a figure)")]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.4, -0.13), fontsize=8, ncol=1)
     plots.finish(ax, f"{check.units_with_majority} of 17 units had a yes majority at the {stage} stage; "
                  f"{check.units_on_figure} of them on a published figure", source,
                  xlabel="Yes, % of all who took part", ylabel="")
@@ -452,72 +567,57 @@ def plot_past_referendums(frame: pd.DataFrame, title: str, source: str) -> Figur
 
 
 def plot_map(shapes: geopandas.GeoDataFrame, column: str, title: str, legend_label: str, source: str,
-             vmin: float | None = None, vmax: float | None = None) -> Figure:
-    """Choropleth of ``column`` with every unit labelled; units without a figure hatched, never coloured."""
-    fig, ax = plt.subplots(figsize=(9.5, 5.4))
+             vmin: float | None = None, vmax: float | None = None,
+             missing_label: str = "no published figure") -> Figure:
+    """Choropleth of ``column`` (darker = higher): each oblast labelled with its short name and value, the three
+    cities called out beside the map (:func:`helpers.plots.label_cities`), units without a figure hatched with
+    ``missing_label`` in the legend, never coloured."""
+    fig, ax = plt.subplots(figsize=(9.5, 5.6))
     plots.choropleth(shapes, column, ax=ax, legend_label=legend_label, vmin=vmin, vmax=vmax,
-                     missing_label="no published figure")
-    label_units(shapes, column, ax)
+                     missing_label=missing_label)
+    oblasts = shapes[shapes["unit_id"].astype(str).map(lambda u: u not in plots.CITY_STYLES)]
+    label_units(oblasts, column, ax)
+    plots.label_cities(shapes, column, ax)
     ax.set_title(title)
     plots.add_source(fig, f"{source} {BOUNDARY_NOTE}")
     return fig
 
 
 def plot_no_shares(table: pd.DataFrame, national_no: float, title: str, source: str) -> Figure:
-    """Published preliminary 'no' shares by unit; units covered only by the '<= national' statement hatched."""
+    """Published preliminary 'no' shares by unit (bars); units with only the inferred bound '<= national' get an
+    open bracket at the national figure and a leftward arrow, never a bar (their figures are unknown)."""
     frame = table.sort_values("no_prelim_pct", ascending=True, na_position="first")
-    fig, ax = plt.subplots(figsize=(8, 5.6))
-    names = [short_name(str(n)) for n in frame["name_en"]]
+    fig, ax = plt.subplots(figsize=(8, 5.8))
+    names = [str(n) for n in frame["name_en"]]
     shown = False
     for y, value in enumerate(frame["no_prelim_pct"]):
         if pd.notna(value):
             ax.barh(y, float(value), color=plots.NO, edgecolor="black", linewidth=0.5)
             ax.text(float(value) + 0.3, y, f"{value:.2f}", va="center", fontsize=8)
         else:
-            ax.barh(y, national_no, color="white", edgecolor="#777777", hatch="///", linewidth=0.5,
-                    label=None if shown else f"not published; stated to be at most {national_no:.2f}")
+            ax.plot(national_no, y, marker="$]$", color="#555555", markersize=9, linestyle="none",
+                    label=None if shown else f"not published: inferred \u2264 {national_no:.2f}")
+            ax.annotate("", xy=(national_no - 4, y), xytext=(national_no - 0.3, y),
+                        arrowprops={"arrowstyle": "-|>", "color": "#777777", "linewidth": 1.0})
+            ax.text(national_no - 4.4, y, f"\u2264 {national_no:.2f}", ha="right", va="center", fontsize=8,
+                    color="#444444")
             shown = True
-    ax.axvline(national_no, color=plots.NATIONAL, linestyle="--", linewidth=1.2)
-    ax.text(national_no + 0.2, -0.9, f"national {national_no:.2f}", fontsize=8)
+    ax.axvline(national_no, color=plots.NATIONAL, linestyle="--", linewidth=1.2,
+               label=f"Kazakhstan: {national_no:.2f}")
     ax.set_yticks(range(len(frame)), names)
-    ax.set_ylim(-1.2, len(frame) - 0.4)
+    ax.set_ylim(-0.7, len(frame) - 0.3)
     ax.set_xlim(0, 32)
-    ax.legend(loc="lower right", fontsize=8, frameon=True, framealpha=0.9)
+    ax.legend(loc="lower right", fontsize=8, frameon=True, framealpha=0.95)
     plots.finish(ax, title, source,
                  xlabel="No, % of all who took part (preliminary, 6 June)", ylabel="")
     return fig
 
 
-def plot_cities_vs_oblasts(title: str, source: str) -> Figure:
-    """Each hour: the 14 oblasts as grey dots (hollow = carried forward while polls were open) with their median,
-    the three cities highlighted and the nation dashed."""
-    long = turnout.timeline()
-    summary = turnout.cities_vs_oblasts(long)
-    oblasts = long[long["kind"] == "oblast"]
-    fig, ax = plt.subplots(figsize=(8.5, 4.8))
-    fresh, carried = oblasts[~oblasts["repeat_while_open"]], oblasts[oblasts["repeat_while_open"]]
-    ax.scatter(fresh["hour"], fresh["turnout_pct"].astype(float), color=plots.CONTEXT, s=18, zorder=2,
-               label="the 14 oblasts")
-    ax.scatter(carried["hour"], carried["turnout_pct"].astype(float), facecolor="white", edgecolor="#888888",
-               s=18, zorder=2, label="oblast figure carried forward (polls still open)")
-    ax.plot(summary.index, summary["oblasts_median"].astype(float), color=plots.CONTEXT, linewidth=2, zorder=1,
-            label="median of the oblasts")
-    ax.plot(summary.index, summary["national"].astype(float), color=plots.NATIONAL, linestyle="--",
-            label="Kazakhstan")
-    cities = [c for c in summary.columns if str(c).endswith("(city)")]
-    for i, city in enumerate(cities):
-        ax.plot(summary.index, summary[city].astype(float), color=plots.PALETTE[[0, 3, 2][i % 3]],
-                marker=plots.MARKERS[i + 1], linestyle=plots.LINESTYLES[[0, 2, 3][i % 3]], label=str(city))
-    ax.set_xticks(list(HOURS), [f"{h}:00" for h in HOURS])
-    ax.set_ylim(0, 90)
-    ax.legend(loc="upper left", fontsize=8, ncol=2)
-    plots.finish(ax, title, source, xlabel="Time of report (capital time, UTC+6)",
-                 ylabel="Turnout (ballots received / registered, %)")
-    return fig
-
-
 def plot_turnout_vs_yes(table: pd.DataFrame, check: RuleCheck, title: str, source: str) -> Figure:
-    """22:00 turnout against the preliminary yes share for the units that have both; the rest as bounds."""
+    """22:00 turnout against the preliminary yes share for the units that have both; the rest as bounds.
+
+    The cities keep their house style (:func:`helpers.plots.unit_style`); a city shown only as a bound is named.
+    """
     fig, ax = plt.subplots(figsize=(8, 4.8))
     both = table[table["yes_prelim_pct"].notna()]
     bounds = check.units.set_index(check.units["unit_id"].astype(str))
@@ -527,17 +627,36 @@ def plot_turnout_vs_yes(table: pd.DataFrame, check: RuleCheck, title: str, sourc
             continue
         above = bounds["yes_above"].astype(float).get(str(unit), float("nan"))
         if above == above:
-            label = "_nolegend_" if shown else "yes not published: stated above 75 (range, not a figure)"
-            ax.vlines(float(row["turnout_2200_pct"]), above, 100, color=plots.CONTEXT, linewidth=2, label=label)
+            city = str(unit) in plots.CITY_STYLES
+            colour = plots.unit_style(str(unit))["color"] if city else "#999999"
+            label = "_nolegend_" if shown else "yes not published: stated above 75 (a bound, not a figure)"
+            x = float(row["turnout_2200_pct"])
+            ax.annotate("", xy=(x, above + 7), xytext=(x, above),
+                        arrowprops={"arrowstyle": "-|>", "color": colour, "linewidth": 1.6})
+            ax.plot(x, above, marker="_", markersize=9, markeredgewidth=2, color=colour, linestyle="none",
+                    label=label)
             shown = True
-    ax.scatter(both["turnout_2200_pct"].astype(float), both["yes_prelim_pct"].astype(float), color=plots.YES,
-               marker="o", s=40, zorder=3, label=f"published yes share (n = {len(both)})")
-    for i, (_, row) in enumerate(both.sort_values("turnout_2200_pct").iterrows()):
-        ax.annotate(short_name(str(row["name_en"])), (float(row["turnout_2200_pct"]), float(row["yes_prelim_pct"])),
-                    xytext=(0, 8 if i % 2 else -13), textcoords="offset points", fontsize=8, ha="center")
+            if city:
+                ax.annotate(short_name(str(row["name_en"])) + f"\n({x:.2f} %, yes > {above:g})", (x, above + 7),
+                            xytext=(0, 4), textcoords="offset points", ha="center", va="bottom", fontsize=8)
+    first = True
+    for i, (unit, row) in enumerate(both.sort_values("turnout_2200_pct").iterrows()):
+        city = str(unit) in plots.CITY_STYLES
+        style = plots.unit_style(str(unit))
+        x, y = float(row["turnout_2200_pct"]), float(row["yes_prelim_pct"])
+        ax.plot(x, y, marker=style["marker"] if city else "o", color=style["color"] if city else plots.YES,
+                markersize=7, linestyle="none", zorder=3,
+                label=f"published yes share (n = {len(both)})" if first else "_nolegend_")
+        first = False
+        ax.annotate(short_name(str(row["name_en"])), (x, y), xytext=(0, 8 if i % 2 else -13),
+                    textcoords="offset points", fontsize=8, ha="center")
     ax.set_xlim(25, 85)
-    ax.set_ylim(60, 101)
-    ax.legend(loc="lower right", fontsize=8, frameon=True, framealpha=0.9)
+    ax.set_ylim(60, 92)
+    handles = [Line2D([], [], marker="o", color=plots.YES, linestyle="none", markersize=7,
+                      label=f"published yes share (n = {len(both)}; cities in their own colour and marker)"),
+               Line2D([], [], marker="$\\uparrow$", color="#999999", linestyle="none", markersize=10,
+                      label="yes not published: stated above 75 (a bound, not a figure)")]
+    ax.legend(handles=handles, loc="lower right", fontsize=8, frameon=True, framealpha=0.9)
     plots.finish(ax, title, source, xlabel="Turnout at 22:00 (ballots received / registered, %)",
                  ylabel="Yes, preliminary (% of all who took part)")
     return fig

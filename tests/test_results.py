@@ -127,3 +127,34 @@ def test_map_frame_keeps_missing(tables: dict[str, pd.DataFrame]) -> None:
     assert len(shapes) == 17
     assert int(shapes["yes_prelim_pct"].isna().sum()) == 12
     assert int(shapes["turnout_2200_pct"].isna().sum()) == 0
+
+
+def test_voters_covered_gets_no_interval(tables: dict[str, pd.DataFrame]) -> None:
+    # SOCIS-A's 350,000 are "voters covered", not interviews: its point is kept, no interval at any design effect
+    table = results.exit_poll_intervals(tables["exit_polls"], design_effects=(1.0, 2.0, 4.0))
+    socis = table[table["organisation"].str.contains("SOCIS")]
+    assert len(socis) == 1
+    assert socis["yes_pct"].iloc[0] == 76.7
+    assert not socis["has_interval"].iloc[0]
+    assert socis[["low", "high", "width_pts", "design_effect"]].isna().all(axis=None)
+    assert len(table) == 2 * 3 + 1  # the two interview polls at three design effects, SOCIS-A once
+    shown = results.exit_poll_display(table)
+    assert "none" in set(shown.loc[socis.index[0]])
+    assert shown.columns[6].startswith("95 % Wilson")
+
+
+def test_no_shares_draws_bars_only_for_published_figures(tables: dict[str, pd.DataFrame]) -> None:
+    # README: six published no shares; the other 11 units carry only the inferred bound, never a bar
+    table = results.unit_table(tables["units"], tables["turnout_timeline"], tables["unit_results"])
+    fig = results.plot_no_shares(table, 18.66, "t", "s")
+    assert len(fig.axes[0].patches) == 6
+    plt.close(fig)
+
+
+def test_rule_table_names_units_and_bounds(tables: dict[str, pd.DataFrame]) -> None:
+    check = results.adoption_rule(tables["national_results"], tables["unit_results"], tables["unit_result_bounds"],
+                                  stage="preliminary")
+    frame = results.rule_table(check).set_index("unit")
+    assert frame.loc["Almaty (city)", "yes (% of all who took part)"] == "65.22"
+    assert frame.loc["Shymkent (city)", "yes (% of all who took part)"] == "above 75 (statement)"
+    assert (frame["majority (> 50 %)"] == "yes").all()
