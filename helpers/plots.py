@@ -170,7 +170,7 @@ def _annotate_units(shapes: geopandas.GeoDataFrame, column: str, ax: Axes) -> No
         point = row.geometry.representative_point()
         value = row[column]
         text = "–" if value is None or value != value else f"{value:.1f}"
-        ax.annotate(text, (point.x, point.y), ha="center", va="center", fontsize=7,
+        ax.annotate(text, (point.x, point.y), ha="center", va="center", fontsize=8,
                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
 
 
