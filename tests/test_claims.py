@@ -67,9 +67,10 @@ def test_almaty_city_trails_every_oblast_and_shymkent_tops_them_at_10() -> None:
 
 def test_turnout_spread_at_2200_runs_from_almaty_city_to_turkestan() -> None:
     last = claims.turnout_spread().set_index("hour").loc["22:00"]
-    assert (last["lowest"], last["highest"]) == ("almaty_city", "turkestan")
+    assert (last["lowest"], last["highest"]) == ("Almaty (city)", "Turkestan Region")
     assert last["range (points)"] == pytest.approx(80.66 - 33.30)
-    assert last["IQR (points)"] < last["range (points)"]
+    assert last["middle half (points)"] < last["range (points)"]
+    assert last["units"] == 17
 
 
 def test_published_unit_shares_never_fill_a_missing_unit() -> None:
@@ -79,6 +80,8 @@ def test_published_unit_shares_never_fill_a_missing_unit() -> None:
     akmola = shares.set_index("unit_id").loc["akmola"]
     assert akmola["yes_pct"] is not None and str(akmola["yes_pct"]) == "<NA>"
     assert "yes > 75" in akmola["bounds"]
+    # inclusive upper bound from Informburo's list (no share at most the national 18.66): printed as ≤
+    assert any("no ≤ 18.66" in b for b in shares["bounds"])
 
 
 def test_every_claim_has_a_known_verdict_and_a_speaker() -> None:
@@ -94,4 +97,38 @@ def test_every_claim_has_a_known_verdict_and_a_speaker() -> None:
 
 def test_a_made_up_verdict_is_refused() -> None:
     with pytest.raises(ValueError):
-        claims.Claim("x", "y", "z", "1", "2", "3", "mostly true", "why")  # type: ignore[arg-type]
+        claims.Claim("x", "t", "y", "z", "1", "2", "3", "mostly true", "why")  # type: ignore[arg-type]
+
+
+def test_high_turnout_is_judged_against_both_yardsticks_and_flags_preliminary_figures() -> None:
+    row = claims.claims_table(compact=False).loc["seventy_high"]
+    assert row["verdict"] == "depends on the comparison"
+    # 68.05 - 50 = 18 points above the threshold; 2019 and 2021 turnouts in the table are preliminary
+    assert "18 points above the 50 % validity threshold" in row["data"]
+    assert claims.non_final_before() == ["2019 (preliminary)", "2021 (preliminary)"]
+
+
+def test_consolidation_claim_keeps_its_uncheckable_part() -> None:
+    row = claims.claims_table(compact=False).loc["three_exit_polls"]
+    assert "consolidation" in row["claim"]
+    assert row["verdict"] == "not checkable with this data"
+
+
+def test_every_verdict_has_a_meaning_and_the_counts_add_up() -> None:
+    counts = claims.verdict_counts()
+    assert list(counts.index) == list(claims.VERDICTS)
+    assert counts["claims"].sum() == 15
+    assert counts["meaning"].str.len().min() > 10
+
+
+def test_reader_views_show_names_not_ids_and_no_gaps_as_nan() -> None:
+    shares = claims.published_unit_shares_view()
+    assert "Akmola Region" in shares.index and "akmola" not in shares.index
+    assert shares.loc["Akmola Region"].iloc[0] == "not published"
+    view = claims.cities_vs_oblasts_view()
+    assert view.loc["20:00", "Almaty (city): oblasts with higher turnout"] == "9 of 9"
+    polls = claims.exit_polls_view()
+    assert polls.loc["SOCIS-A"].iloc[3] == "no interval (not interviews)"
+    full = claims.claims_view()
+    assert list(full.index) == list(range(1, 16))
+    assert claims.number("seventy_high") == 10
