@@ -1,6 +1,6 @@
 """2022, 2024 and 2026 side by side: national figures, polling-day curves, exit polls, units.
 
-The three referendums since January 2022 (constitutional amendments, 5 June 2022; nuclear power plant,
+Kazakhstan's three referendums of 2022-2026 (constitutional amendments, 5 June 2022; nuclear power plant,
 6 October 2024; new Constitution, 15 March 2026) are compared on like-for-like bases only:
 
 * turnout = took part / registered (results) or ballots issued / the day's list (polling-day reports);
@@ -24,7 +24,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from helpers import load, overview, plots, results, stats, turnout
+from helpers import load, overview, plots, results, stats, tables, turnout, units
 
 REFERENDUMS: dict[str, str] = {
     "2022-06-05": "2022 constitutional amendments",
@@ -32,6 +32,11 @@ REFERENDUMS: dict[str, str] = {
     "2026-03-15": "2026 new Constitution",
 }
 NEW_REGIONS = ("Abai Region", "Jetisu Region", "Ulytau Region")  # carved out on 8 June 2022 (unit_splits)
+NOT_PUBLISHED = "not published"
+UNDETERMINED = "undetermined (poll base not stated)"
+TURNOUT = "turnout (% of registered)"
+YES_SHARE, NO_SHARE = "yes (% of all who took part)", "no (% of all who took part)"
+COUNT_LABELS = {"yes_votes": "yes (votes)", "no_votes": "no (votes)", "took_part": "took part (votes)"}
 
 
 def _f(value: Any) -> float:
@@ -162,12 +167,38 @@ def exit_polls_vs_results(level: float = 0.95) -> pd.DataFrame:
             "official yes % of yes+no": official,
             "official yes % of took part": _f(national.loc[name, "yes % of took part"]),
             "official − poll (points)": round(official - float(row["yes_pct"]), 2),
+            "poll against official": (UNDETERMINED if pd.isna(row["no_pct"]) else
+                                      "below" if float(row["yes_pct"]) < official else "not below"),
+            "sample": str(poll["sample_kind"]),
             "poll turnout %": float(row["turnout_pct"]) if not pd.isna(row["turnout_pct"]) else np.nan,
             "official turnout %": _f(national.loc[name, "turnout % of registered"]),
         })
     frame = pd.DataFrame(rows)
     frame["interviews"] = frame["interviews"].astype("Int64")
     return frame
+
+
+def exit_polls_view(level: float = 0.95) -> pd.DataFrame:
+    """:func:`exit_polls_vs_results` for readers: short poll names, bases and the interval's method in headers."""
+    polls = exit_polls_vs_results(level)
+    pct = f"{level:.0%}".replace("%", " %")
+    reasons = {results.SAMPLE_COVERED: "no interval (voters covered, not interviews)",
+               results.SAMPLE_NONE: "no interval (sample not published)"}
+    shown = pd.DataFrame({
+        "referendum": polls["referendum"].str[:4],
+        "poll": [plots.poll_label(o) for o in polls["organisation"]],
+        "poll yes (%; base in next column)": polls["poll yes %"],
+        "poll base": polls["poll base"],
+        f"{pct} Wilson interval (simple random sample assumed)": [
+            reasons.get(kind, f"{lo:.2f} – {hi:.2f}")
+            for kind, lo, hi in zip(polls["sample"], polls["low"], polls["high"], strict=True)],
+        "official yes (% of yes+no answers)": polls["official yes % of yes+no"],
+        "official yes (% of all who took part)": polls["official yes % of took part"],
+        "poll against official yes+no share": polls["poll against official"],
+        "poll turnout (%)": polls["poll turnout %"],
+        "official turnout (% of registered)": polls["official turnout %"],
+    })
+    return tables.readable(shown, decimals={"poll yes (%; base in next column)": 1, "poll turnout (%)": 1})
 
 
 # --- 20 -> 17 units --------------------------------------------------------------------------------------------
@@ -218,9 +249,11 @@ def aggregate_to_2022(frame: pd.DataFrame, column: str, weights: str | None = No
             have &= {str(n) for n, v in w.items() if not pd.isna(v)}
         missing = [p for p in expected[unit] if p not in have]
         value: float = np.nan
-        if missing:
-            what = "no weight or value" if weights is not None else "no value"
-            status = f"incomplete: {what} for {', '.join(missing)}"
+        if missing and len(expected[unit]) == 1:
+            status = NOT_PUBLISHED
+        elif missing:
+            what = "no weight or value" if weights is not None else "not published"
+            status = f"incomplete: {what} for {', '.join(missing)} (part of the 2022 unit)"
         else:
             parts = expected[unit]
             if weights is None:
@@ -246,8 +279,7 @@ def unit_comparison() -> pd.DataFrame:
     early = early.groupby(["unit_id", "stage"], observed=True).first().reset_index()
     later = load.table("later_unit_results")
     expected = parts_of_2022_units()
-    measures = {"turnout_pct": "turnout % of registered", "yes_pct": "yes % of took part",
-                "no_pct": "no % of took part"}
+    measures = {"turnout_pct": TURNOUT, "yes_pct": YES_SHARE, "no_pct": NO_SHARE}
     records: dict[tuple[str, str], dict[str, str]] = {}
 
     def put(unit: str, measure: str, referendum: str, text: str) -> None:
@@ -269,7 +301,7 @@ def unit_comparison() -> pd.DataFrame:
                 else:
                     put(unit, measure, name, f"not combinable: {row['unit_name']} only, no voter lists")
         took = aggregate_to_2022(group, "took_part").set_index("unit_id")
-        for count, measure in (("yes_votes", "yes % of took part"), ("no_votes", "no % of took part")):
+        for count, measure in (("yes_votes", YES_SHARE), ("no_votes", NO_SHARE)):
             carried = aggregate_to_2022(group, count)
             for row in carried.to_dict("records"):
                 unit = str(row["unit_id"])
@@ -278,10 +310,10 @@ def unit_comparison() -> pd.DataFrame:
                     records.setdefault((unit, measure), {}).setdefault(
                         name, f"{stats.percent(row[count], _f(whole)):.2f} (derived from counts)")
                 elif str(row["status"]).startswith("incomplete") and len(expected[unit]) > 1:
-                    put(unit, f"{count} (count)", name, str(row["status"]))
+                    put(unit, COUNT_LABELS.get(count, count), name, str(row["status"]))
     first = label("2022-06-05")
     for (unit, measure), values in records.items():
-        if first not in values and measure in ("yes % of took part", "no % of took part"):
+        if first not in values and measure in (YES_SHARE, NO_SHARE):
             bound = _strongest_bound(unit, measure.split()[0] + "_pct")
             if bound:
                 values[first] = bound
@@ -289,7 +321,31 @@ def unit_comparison() -> pd.DataFrame:
     out = pd.DataFrame(rows).reindex(columns=["unit_id", "measure", *REFERENDUMS.values()])
     out["unit_id"] = out["unit_id"].astype(pd.CategoricalDtype(load.unit_order(), ordered=True))
     out = out[out[list(REFERENDUMS.values())[1:]].notna().any(axis=1)]  # only units with a later figure
-    return out.sort_values(["unit_id", "measure"]).reset_index(drop=True).fillna("—")
+    return out.sort_values(["unit_id", "measure"]).reset_index(drop=True).fillna(NOT_PUBLISHED)
+
+
+def unit_comparison_view() -> pd.DataFrame:
+    """:func:`unit_comparison` for readers: unit names, one row per unit and measure."""
+    return tables.readable(unit_comparison()).set_index(["unit", "measure"])
+
+
+def mapping_view() -> pd.DataFrame:
+    """The 2022 units that were split, with today's units inside each (from :func:`parts_of_2022_units`)."""
+    names = units.english_names()
+    rows = [{"2022 unit": names[u], "today's units": ", ".join(p), "parts": len(p)}
+            for u, p in parts_of_2022_units().items() if len(p) > 1]
+    return pd.DataFrame(rows).set_index("2022 unit")
+
+
+def curves_view() -> pd.DataFrame:
+    """National polling-day turnout (% of the day's voter list) by capital clock time, one column per vote."""
+    curves = national_curves()
+    wide = curves.pivot(index="clock", columns="referendum", values="turnout_pct")
+    wide.index = [f"{int(h):02d}:{round(h % 1 * 60):02d}" for h in wide.index]
+    wide.index.name = "capital clock time"
+    wide.columns.name = None
+    shown = tables.readable(wide, {c: f"{c} (%)" for c in wide.columns}, missing="no report")
+    return shown
 
 
 def _strongest_bound(unit: str, measure: str, stage: str = "preliminary") -> str:
@@ -301,8 +357,12 @@ def _strongest_bound(unit: str, measure: str, stage: str = "preliminary") -> str
         return ""
     lower = rows[rows["bound"] == "lower"]
     best = lower.sort_values("value").iloc[-1] if not lower.empty else rows.sort_values("value").iloc[0]
-    sign = (">" if best["bound"] == "lower" else "<") + ("=" if bool(best["inclusive"]) else "")
-    return f"{sign} {_f(best['value']):g} (bound, {stage})"
+    sign = {("lower", False): ">", ("lower", True): "≥", ("upper", False): "<",
+            ("upper", True): "≤"}[(str(best["bound"]), bool(best["inclusive"]))]
+    notes = str(best["notes"]).lower()
+    kind = "inferred bound" if "inferred" in notes else ("stated bound, source excerpt cut off" if "cut off" in notes
+                                                         else "stated bound")
+    return f"{sign} {_f(best['value']):g} ({kind}, {stage})"
 
 
 # --- charts ------------------------------------------------------------------------------------------------
@@ -341,22 +401,34 @@ def plot_national_curves() -> Figure:
         ax.plot(23.2, value, marker=plots.MARKERS[i], color=plots.PALETTE[i], markerfacecolor="white")
     ax.text(23.2, float(final.max()) + 3, "final\n(took part)", ha="center", fontsize=8)
     ax.axvline(20, color=plots.CONTEXT, linestyle=":")
-    ax.text(20.1, 8, "polls close 20:00 local", fontsize=8, color="#555555")
-    ax.set_xticks([8, 10, 12, 14, 16, 18, 20, 22], ["08", "10", "12", "14", "16", "18", "20", "22"])
-    ax.set_xlim(7, 24)
+    ax.text(20.1, 8, "polls close\n20:00 local", fontsize=8, color="#555555")
+    hours = list(range(10, 23, 2))
+    ax.set_xticks(hours, [f"{h}:00" for h in hours])
+    ax.set_xlim(9.3, 23.9)
     ax.set_ylim(0, 85)
     ax.legend(loc="upper left", fontsize=8)
     return plots.finish(ax, "2022 started fastest, 2026 finished highest, 2024 trailed from 14:00",
                         "turnout_timeline (2022), later_turnout_timeline (2024, 2026), national_results (final)",
-                        xlabel="capital's local clock time (hour)",
+                        xlabel="capital's local clock time",
                         ylabel="turnout so far, % of the day's voter list")
 
 
+def _panel_title(unit: str) -> str:
+    name = load_name(unit)
+    if unit == "nur_sultan":
+        return "Nur-Sultan / Astana"
+    return name if unit == "almaty_region" else name.replace(" Region", "")
+
+
 def plot_unit_curves() -> Figure:
-    """One panel per 2022 unit: its 2022 curve and the 2024/2026 curves of today's unit(s) inside it."""
+    """One panel per 2022 unit: its 2022 curve and the 2024/2026 curves of today's unit(s) inside it.
+
+    Every panel carries its own hour labels; the legend sits in the empty cells, outside every panel.
+    """
     curves = unit_curves()
     order = load.unit_order()
-    fig, axes = plt.subplots(4, 5, figsize=(12, 9.5), sharex=True, sharey=True)
+    fig, axes = plt.subplots(4, 5, figsize=(12, 10), sharex=True, sharey=True, layout="none")
+    fig.subplots_adjust(left=0.075, right=0.99, bottom=0.085, top=0.92, hspace=0.32, wspace=0.2)
     flat = list(axes.flat)
     years = list(REFERENDUMS.values())
     for ax, unit in zip(flat, order, strict=False):
@@ -367,55 +439,75 @@ def plot_unit_curves() -> Figure:
             for j, today in enumerate(parts):
                 line = part[part["unit_name"] == today]
                 ax.plot(line["clock"], line["turnout_pct"], color=plots.PALETTE[i], linestyle=plots.LINESTYLES[i],
-                        marker=plots.MARKERS[i], markersize=3 if j == 0 else 4, linewidth=1.2 if j == 0 else 0.8,
-                        markerfacecolor=plots.PALETTE[i] if j == 0 else "white")
+                        marker=plots.MARKERS[i], markersize=3.5 if j == 0 else 4.5,
+                        linewidth=1.2 if j == 0 else 0.8, markerfacecolor=plots.PALETTE[i] if j == 0 else "white")
                 if j > 0 and i == len(years) - 1:
-                    ax.annotate(f"hollow: {today}", (0.03, 0.92), xycoords="axes fraction", fontsize=7)
-        title = load_name(unit) if unit == "almaty_region" else load_name(unit).replace(" Region", "")
-        ax.set_title(title, fontsize=9)
-        ax.set_xticks([10, 14, 18, 22])
+                    ax.text(0.04, 0.93, f"hollow: {today}", transform=ax.transAxes, fontsize=8, va="top")
+        ax.set_title(_panel_title(unit), fontsize=10,
+                     fontweight="bold" if unit in plots.CITY_STYLES else "normal")
+        ax.set_xticks([10, 14, 18, 22], ["10", "14", "18", "22"])
+        ax.tick_params(labelbottom=True, labelleft=True, labelsize=9)
     for ax in flat[len(order):]:
-        ax.set_axis_off()
+        ax.set_visible(False)
     styles: list[Any] = list(plots.LINESTYLES)
     handles = [Line2D([], [], color=plots.PALETTE[i], linestyle=styles[i], marker=plots.MARKERS[i], label=name)
                for i, name in enumerate(years)]
     handles.append(Line2D([], [], color="#555555", marker="o", markerfacecolor="white", linewidth=0.8,
                           label="hollow: the region carved out in 2022 (not averaged)"))
-    flat[-1].legend(handles=handles, loc="center", fontsize=8)
-    fig.supxlabel("capital's local clock time (hour; 2022 UTC+6, 2024/2026 UTC+5)", fontsize=9)
-    fig.supylabel("turnout so far, % of the day's voter list", fontsize=9)
-    fig.suptitle("Almaty city had the lowest turnout of all units in all three votes", fontweight="bold",
-                 x=0.02, ha="left")
+    fig.legend(handles=handles, loc="center", bbox_to_anchor=(0.7, 0.12), fontsize=9, frameon=False)
+    fig.supxlabel("capital's local clock time, hour (2022 UTC+6, 2024/2026 UTC+5)", fontsize=10, y=0.035)
+    fig.supylabel("turnout so far, % of the day's voter list", fontsize=10, x=0.02)
+    fig.suptitle("Almaty city had the lowest turnout of the units reported in all three votes",
+                 fontweight="bold", x=0.02, y=0.975, ha="left")
     plots.add_source(fig, "turnout_timeline, later_turnout_timeline; 2022 western units were on UTC+5 "
-                          "(one hour behind the capital)")
+                          "(one hour behind the capital); 2026 at 20:00: 18 of the 20 units reported")
+    fig.texts[-1].set_position((0.02, 0.005))  # inside the fixed layout, under the axis label
     return fig
 
 
 def plot_exit_polls() -> Figure:
-    """Every exit poll of the three referendums with its nominal interval against the official yes on the polls' base.
+    """Every exit poll of the three referendums with its nominal interval against the official yes.
 
     Unlike the 2022-only charts of :mod:`helpers.results` (design effects) and :mod:`helpers.claims`, this one
-    sets the three votes side by side.
+    sets the three votes side by side. Polls keep the house name and style (:func:`helpers.plots.poll_label`,
+    :func:`helpers.plots.poll_style`). The 2026 polls state no base, so they are drawn against both official
+    shares (yes+no answers and all who took part) and their comparison is marked undetermined.
     """
     polls = exit_polls_vs_results()
-    _fig, ax = plt.subplots(figsize=(8, 4.8))
+    _fig, ax = plt.subplots(figsize=(8.5, 5.2))
     labels = []
     for y, row in enumerate(polls.to_dict("records")):
-        year = list(REFERENDUMS.values()).index(row["referendum"])
-        ax.plot(row["poll yes %"], y, marker=plots.MARKERS[year], color=plots.PALETTE[year], linestyle="none")
+        style = plots.poll_style(str(row["organisation"]))
+        ax.plot(row["poll yes %"], y, marker=style["marker"], color=style["color"], linestyle="none",
+                markersize=8, markeredgecolor=plots.NATIONAL, markeredgewidth=0.6, zorder=3)
         if not pd.isna(row["low"]):
-            ax.hlines(y, row["low"], row["high"], color=plots.PALETTE[year], linewidth=2)
-        ax.plot(row["official yes % of yes+no"], y, marker="|", markersize=14, color=plots.NATIONAL)
-        org = str(row["organisation"])
-        short = org.split("'")[1] if "'" in org else org.split(" (")[0]
-        labels.append(f"{row['referendum'][:4]} {short}")
-    ax.set_yticks(range(len(polls)), labels, fontsize=8)
+            ax.hlines(y, row["low"], row["high"], color=style["color"], linewidth=2.5, zorder=2)
+        ax.plot(row["official yes % of yes+no"], y, marker="|", markersize=16, markeredgewidth=2,
+                color=plots.NATIONAL)
+        if row["poll against official"] == UNDETERMINED:
+            ax.plot(row["official yes % of took part"], y, marker="|", markersize=16, markeredgewidth=2,
+                    color="#888888")
+        labels.append(f"{row['referendum'][:4]}  {plots.poll_label(str(row['organisation']))}")
+    ax.set_yticks(range(len(polls)), labels, fontsize=9)
     ax.invert_yaxis()
-    ax.plot([], [], marker="|", markersize=14, color=plots.NATIONAL, linestyle="none",
-            label="official yes % of yes+no")
-    ax.plot([], [], marker="o", color="#555555", linestyle="none", label="exit poll (95 % Wilson, SRS)")
-    ax.legend(loc="upper right", fontsize=8)
-    return plots.finish(ax, "Every exit poll of the three votes came in below the official yes",
-                        "exit_polls, national_results (final); 2026 polls published no 'no' share (base not "
-                        "stated); intervals only where the sample counts interviews",
-                        xlabel="yes, % (polls: of yes+no answers; official: of yes+no)")
+    undetermined = polls.index[polls["poll against official"] == UNDETERMINED]
+    if len(undetermined):
+        ax.axhspan(undetermined.min() - 0.5, undetermined.max() + 0.5, color="#F2F2F2", zorder=0)
+        ax.text(0.01, (undetermined.min() - 0.4), "2026: poll base not stated, so above or below is undetermined",
+                transform=ax.get_yaxis_transform(), fontsize=8, va="top", color="#333333")
+    ax.plot([], [], marker="|", markersize=14, markeredgewidth=2, color=plots.NATIONAL, linestyle="none",
+            label="official yes, % of yes+no answers")
+    ax.plot([], [], marker="|", markersize=14, markeredgewidth=2, color="#888888", linestyle="none",
+            label="official yes, % of all who took part (2026 only)")
+    ax.plot([], [], color="#555555", linewidth=2.5,
+            label="poll with 95 % Wilson interval (simple random sample assumed)")
+    ax.legend(loc="lower left", fontsize=8)
+    ax.set_xlim(62, 92)
+    judged = polls[polls["poll against official"] != UNDETERMINED]
+    below = int((judged["poll against official"] == "below").sum())
+    years = " and ".join(sorted({str(r)[:4] for r in judged["referendum"]}))
+    share = f"All {below}" if below == len(judged) else f"{below} of the {len(judged)}"
+    return plots.finish(ax, f"{share} exit polls of {years} came in below the official yes",
+                        "exit_polls, national_results (final); intervals only where the sample counts "
+                        "interviews; 2026 polls published no 'no' share",
+                        xlabel="yes, % (2022, 2024 polls: of yes+no answers; 2026 polls: base not stated)")

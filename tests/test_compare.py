@@ -80,7 +80,7 @@ def test_split_units_are_never_combined_from_one_part() -> None:
     table = compare.unit_comparison()
     almaty_region = table[table["unit_id"] == "almaty_region"]
     assert almaty_region["2024 nuclear power plant"].str.startswith("incomplete").all()
-    turkestan = table[(table["unit_id"] == "turkestan") & (table["measure"] == "yes % of took part")]
+    turkestan = table[(table["unit_id"] == "turkestan") & (table["measure"] == compare.YES_SHARE)]
     # 693,766 / 888,415 = 78.09 %
     assert turkestan["2024 nuclear power plant"].iloc[0].startswith("78.09")
 
@@ -88,6 +88,33 @@ def test_split_units_are_never_combined_from_one_part() -> None:
 def test_exit_polls_compare_with_the_yes_no_base() -> None:
     polls = compare.exit_polls_vs_results()
     assert len(polls) == 9
-    assert (polls["official − poll (points)"] > 0).all()  # every poll below the official yes/(yes+no)
+    assert (polls["official − poll (points)"] > 0).all()  # numerically; for 2026 the poll base is unknown
     assert polls.loc[polls["poll base"] != "yes+no answers", "referendum"].unique().tolist() == [
         "2026 new Constitution"]
+
+
+def test_only_polls_on_a_stated_base_are_judged_below_the_result() -> None:
+    polls = compare.exit_polls_vs_results()
+    judged = polls[polls["poll against official"] != compare.UNDETERMINED]
+    # the 6 polls of 2022 and 2024 published yes and no; all are below the official yes / (yes + no)
+    assert len(judged) == 6 and (judged["poll against official"] == "below").all()
+    later = polls[polls["referendum"] == "2026 new Constitution"]
+    assert (later["poll against official"] == compare.UNDETERMINED).all()
+    # on the commission's base (87.15 % of all who took part) two of the three 2026 polls are above it
+    assert int((later["poll yes %"] > later["official yes % of took part"]).sum()) == 2
+
+
+def test_a_one_to_one_unit_without_a_figure_reads_not_published() -> None:
+    toy = _toy()
+    toy.loc[toy["unit_name"] == "Kostanay Region", "took_part"] = None
+    out = compare.aggregate_to_2022(toy, "took_part").set_index("unit_id")
+    assert out.loc["kostanay", "status"] == compare.NOT_PUBLISHED
+
+
+def test_reader_tables_use_names_and_clock_times() -> None:
+    curves = compare.curves_view()
+    assert curves.index[0] == "10:00"
+    assert curves.loc["22:00", "2024 nuclear power plant (%)"] == "no report"
+    view = compare.unit_comparison_view()
+    assert ("Almaty (city)", compare.NO_SHARE) in view.index
+    assert "≤ 18.66 (inferred bound, preliminary)" in view.loc[("Turkestan Region", compare.NO_SHARE)].iloc[0]
