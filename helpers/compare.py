@@ -379,7 +379,7 @@ def plot_national() -> Figure:
         xs = np.arange(len(table)) + (i - 1) * width
         bars = ax.bar(xs, table[column], width, color=plots.PALETTE[i], hatch=plots.HATCHES[i],
                       edgecolor="white", label=name)
-        ax.bar_label(bars, fmt="%.2f", fontsize=7, padding=2)
+        ax.bar_label(bars, fmt="%.2f", fontsize=8, padding=2)
     ax.set_xticks(np.arange(len(table)), [str(r) for r in table.index])
     ax.set_ylim(0, 100)
     ax.legend(loc="upper left", fontsize=8, ncols=3)

@@ -92,12 +92,6 @@ def last_digit(text: str, decimals: int = 2) -> int | None:
     return int(Decimal(text.strip()).scaleb(decimals)) % 10
 
 
-def last_digit_of_float(value: float, decimals: int = 2) -> int:
-    """The same digit from a float (``round(value * 10**decimals) % 10``): free of float artefacts, but a
-    figure published with fewer decimals silently gets the digit 0. Used only to show that contrast."""
-    return round(value * 10.0**decimals) % 10
-
-
 def intraday_digits(folder: Path | str | None = None) -> pd.DataFrame:
     """One row per unit report 10:00-22:00 with its published text, final digit and whether the tests use it.
 

@@ -94,20 +94,3 @@ def bootstrap_interval(
     estimate = float(statistic(*arrays))
     low, high = result.confidence_interval
     return Interval(estimate, float(low), float(high), level, f"{method} bootstrap, {n_resamples} resamples")
-
-
-def weighted_slope(x: npt.ArrayLike, y: npt.ArrayLike, weights: npt.ArrayLike) -> float:
-    """Slope of the weighted least-squares line of ``y`` on ``x`` (statsmodels WLS)."""
-    import statsmodels.api as sm
-
-    design = sm.add_constant(np.asarray(x, dtype=float))
-    fit = sm.WLS(np.asarray(y, dtype=float), design, weights=np.asarray(weights, dtype=float)).fit()
-    return float(fit.params[1])
-
-
-def weighted_correlation(x: npt.ArrayLike, y: npt.ArrayLike, weights: npt.ArrayLike) -> float:
-    """Pearson correlation of ``x`` and ``y`` with observation weights (statsmodels DescrStatsW)."""
-    from statsmodels.stats.weightstats import DescrStatsW
-
-    data = np.column_stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)])
-    return float(DescrStatsW(data, weights=np.asarray(weights, dtype=float)).corrcoef[0, 1])

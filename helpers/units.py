@@ -12,7 +12,6 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -103,11 +102,6 @@ def lookup(name: str, folder: Path | str | None = None) -> str:
     if unit_id is None or unit_id == _AMBIGUOUS:
         raise UnknownUnitError(name, suggest(name, folder))
     return unit_id
-
-
-def lookup_many(names: Iterable[str], folder: Path | str | None = None) -> list[str]:
-    """:func:`lookup` for each name, in order."""
-    return [lookup(n, folder) for n in names]
 
 
 def suggest(name: str, folder: Path | str | None = None, limit: int = 3) -> list[str]:

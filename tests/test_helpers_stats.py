@@ -59,20 +59,3 @@ def test_bootstrap_refuses_unpaired_or_tiny_samples() -> None:
         stats.bootstrap_interval([[1, 2, 3], [1, 2]], lambda a, b: 0.0)
     with pytest.raises(ValueError, match="at least 3"):
         stats.bootstrap_interval([[1, 2], [1, 2]], lambda a, b: 0.0)
-
-
-def test_weighted_slope_and_correlation_follow_the_weights() -> None:
-    x = np.array([0.0, 1.0, 2.0, 3.0])
-    y = np.array([0.0, 1.0, 2.0, 10.0])
-    unweighted = stats.weighted_slope(x, y, np.ones(4))
-    down_weighted = stats.weighted_slope(x, y, np.array([1.0, 1.0, 1.0, 1e-9]))
-    assert down_weighted == pytest.approx(1.0, abs=1e-6)
-    assert unweighted > 2.5
-    assert stats.weighted_correlation(x, 2 * x + 1, np.array([1.0, 2.0, 3.0, 4.0])) == pytest.approx(1.0)
-
-
-def test_percent_is_part_of_whole_and_rounds_only_when_asked() -> None:
-    assert stats.percent(1, 3) == 100 / 3
-    assert stats.percent(6_163_516, 7_985_769, 2) == 77.18  # the commission's yes share, two decimals
-    with pytest.raises(ValueError, match="positive"):
-        stats.percent(1, 0)
