@@ -9,10 +9,15 @@ marker each across every notebook (:func:`unit_style`, :func:`poll_style`).
 
 from __future__ import annotations
 
+import base64
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -114,18 +119,103 @@ def add_source(fig: Figure, text: str) -> None:
     fig.text(0.0, -0.02, label, ha="left", va="top", fontsize=8, color="#444444", wrap=True)
 
 
-def finish(ax: Axes, title: str, source: str, *, xlabel: str | None = None, ylabel: str | None = None) -> Figure:
-    """Set the finding-as-title, the axis labels (with units) and the source line; return the figure."""
-    ax.set_title(title)
-    if xlabel is not None:
-        ax.set_xlabel(xlabel)
-    if ylabel is not None:
-        ax.set_ylabel(ylabel)
-    fig = ax.get_figure()
-    if not isinstance(fig, Figure):
-        raise TypeError("the axes do not belong to a figure")
+def finish(
+    target: Axes | Figure,
+    title: str,
+    source: str,
+    *,
+    data: pd.DataFrame,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    units: Mapping[str, str] | None = None,
+) -> Chart:
+    """Finish a chart: the finding as its title, axis labels with units, the source line, and its data.
+
+    ``target`` is the chart's axes (the title goes on them) or, for a multi-panel chart, its figure (the
+    title becomes the figure's title). ``data`` is exactly what the chart draws; ``units`` says what each
+    of its columns measures (e.g. ``{"turnout_pct": "% of registered voters"}``). The figure is rendered
+    and closed, and the returned :class:`Chart` shows itself as the cell's output: the picture, and the
+    data as CSV for the site's download link (and for nbval, which compares it with every rerun).
+    """
+    if isinstance(target, Figure):
+        fig = target
+        fig.suptitle(title, x=0.0, ha="left", fontsize=12, fontweight="bold")
+    else:
+        target.set_title(title)
+        if xlabel is not None:
+            target.set_xlabel(xlabel)
+        if ylabel is not None:
+            target.set_ylabel(ylabel)
+        owner = target.get_figure()
+        if not isinstance(owner, Figure):
+            raise TypeError("the axes do not belong to a figure")
+        fig = owner
+    if not isinstance(data, pd.DataFrame) or data.empty:
+        raise ValueError(f"chart {title!r}: pass the data the chart draws as a non-empty DataFrame")
+    unknown = sorted(set(units or {}) - {str(c) for c in data.columns})
+    if unknown:
+        raise ValueError(f"chart {title!r}: units given for columns the data does not have: {unknown}")
     add_source(fig, source)
-    return fig
+    png = _png(fig)
+    chart = Chart(title=title, source=source, png=png, csv=chart_csv(data, title, source, units or {}),
+                  size=_display_size(png))
+    plt.close(fig)
+    return chart
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A finished chart as a notebook output: the picture (PNG) and the data it draws (CSV)."""
+
+    title: str
+    source: str
+    png: bytes
+    csv: str
+    size: tuple[int, int]  # width, height in CSS pixels
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
+        data = {
+            "image/png": base64.b64encode(self.png).decode("ascii"),
+            "text/csv": self.csv,
+            "text/plain": "Chart: " + " ".join(self.title.split()),
+        }
+        width, height = self.size
+        return data, {"image/png": {"width": width, "height": height}}
+
+
+def chart_csv(data: pd.DataFrame, title: str, source: str, units: Mapping[str, str]) -> str:
+    """The chart's data as CSV, after ``#`` lines naming the chart, its source and each column's unit.
+
+    Read it back with ``pandas.read_csv(path, comment="#")`` (or ``comment.char = "#"`` in R).
+    """
+    lines = [f"# Chart: {title}", f"# {SOURCE_PREFIX}{source}"]
+    lines += [f"# Column {name}: {unit}" for name, unit in units.items()]
+    frame = data.reset_index(drop=not any(data.index.names)) if not isinstance(data.index, pd.RangeIndex) else data
+    body = frame.to_csv(index=False, lineterminator="\n", float_format=_float_format)
+    return "\n".join(" ".join(line.split()) for line in lines) + "\n" + body
+
+
+def _float_format(value: float) -> str:
+    return f"{value:.6g}" if abs(value) < 1e6 else f"{value:.0f}"
+
+
+PRINT_DPI = 200  # the PNG is rendered at this resolution and shown at half size (sharp on screen and paper)
+
+
+def _png(fig: Figure) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=PRINT_DPI, bbox_inches="tight", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _display_size(png: bytes) -> tuple[int, int]:
+    """The size at which the inline backend would show the picture (``figure.dpi``), in CSS pixels."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as picture:
+        width, height = picture.size
+    scale = mpl.rcParams["figure.dpi"] / PRINT_DPI
+    return round(width * scale), round(height * scale)
 
 
 def choropleth(
