@@ -14,9 +14,12 @@ class DataError(ValueError):
 class UnknownUnitError(KeyError):
     """A unit name or code that matches none of the 17 units of 5 June 2022."""
 
-    def __init__(self, name: str, suggestions: list[str]) -> None:
+    def __init__(self, name: str, suggestions: list[str], note: str | None = None) -> None:
         self.name = name
         self.suggestions = suggestions
+        if note is not None:
+            super().__init__(f"Unknown unit {name!r}: {note}")
+            return
         hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
         super().__init__(
             f"Unknown unit {name!r}: expected one of the 17 units of 5 June 2022 "
@@ -25,3 +28,10 @@ class UnknownUnitError(KeyError):
 
     def __str__(self) -> str:  # KeyError would repr() the message
         return str(self.args[0])
+
+
+class ParameterError(ValueError):
+    """A notebook parameter (the cell tagged ``parameters``) has a value the notebook cannot use.
+
+    The message names the parameter, the value given and the values allowed.
+    """

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +21,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 if TYPE_CHECKING:
@@ -195,8 +196,9 @@ def chart_csv(data: pd.DataFrame, title: str, source: str, units: Mapping[str, s
     return "\n".join(" ".join(line.split()) for line in lines) + "\n" + body
 
 
-def _float_format(value: float) -> str:
-    return f"{value:.6g}" if abs(value) < 1e6 else f"{value:.0f}"
+def _float_format(value: object) -> str:
+    number = float(value)  # type: ignore[arg-type]
+    return f"{number:.6g}" if abs(number) < 1e6 else f"{number:.0f}"
 
 
 PRINT_DPI = 200  # the PNG is rendered at this resolution and shown at half size (sharp on screen and paper)
@@ -282,3 +284,164 @@ def label_cities(shapes: geopandas.GeoDataFrame, column: str, ax: Axes, *, decim
                     arrowprops={"arrowstyle": "-", "color": "#333333", "linewidth": 0.8},
                     bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "#333333", "linewidth": 0.5})
 
+
+
+def _is_city(unit_id: object) -> bool:
+    return str(unit_id) in CITY_STYLES
+
+
+def ranked_bars(
+    frame: pd.DataFrame,
+    value: str,
+    label: str,
+    *,
+    unit: str | None = "unit_id",
+    reference: tuple[str, float] | None = None,
+    decimals: int = 2,
+    xlim: tuple[float, float] | None = (0, 100),
+    ax: Axes | None = None,
+) -> Axes:
+    """Horizontal bars of ``value`` in the order of ``frame`` (first row on top), each labelled with its value.
+
+    Oblasts are grey; the three cities keep their house colour and are hatched (so they read in grey too),
+    when ``unit`` names the frame's unit-id column. ``reference`` = (label, value) draws a dashed line, e.g.
+    the national figure. Sort the frame in the notebook: the order is the reader's to see and change.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8.5, max(2.5, 0.33 * len(frame) + 1.2)))
+    rows = frame.reset_index(drop=True)
+    positions = list(range(len(rows)))[::-1]
+    for y, (_, row) in zip(positions, rows.iterrows(), strict=True):
+        unit_id = row[unit] if unit is not None and unit in rows.columns else None
+        city = unit_id is not None and _is_city(unit_id)
+        colour = unit_style(str(unit_id))["color"] if city else CONTEXT if unit is not None else PALETTE[0]
+        number = float(row[value])
+        ax.barh(y, number, color=colour, hatch=HATCHES[1] if city else "", edgecolor="white", height=0.75)
+        ax.text(number, y, f" {number:.{decimals}f}", va="center", ha="left", fontsize=8)
+    ax.set_yticks(positions, [str(v) for v in rows[label]], fontsize=9)
+    if reference is not None:
+        name, number = reference
+        ax.axvline(number, color=NATIONAL, linestyle="--", linewidth=1)
+        ax.text(number, len(rows) - 0.35, f"{name} {number:.{decimals}f} ", ha="right", va="bottom", fontsize=8)
+    if xlim is not None:
+        ax.set_xlim(*xlim)
+    ax.set_ylim(-0.6, len(rows) + 0.1)
+    ax.grid(axis="y", visible=False)
+    if unit is not None and rows[unit].map(_is_city).any():
+        ax.legend(handles=[Patch(color=CONTEXT, label="oblast"),
+                           Patch(facecolor="#777777", hatch=HATCHES[1], edgecolor="white", label="city (own colour)")],
+                  loc="lower right", fontsize=8)
+    return ax
+
+
+def small_multiples(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    panel: str,
+    *,
+    reference: pd.DataFrame | None = None,
+    reference_label: str = "nation",
+    ncols: int = 6,
+    panel_height: float = 2.35,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+) -> tuple[Figure, dict[str, Axes]]:
+    """One small line panel per value of ``panel`` (in order of appearance), all on the same axes.
+
+    ``reference`` (columns ``x`` and ``y``) is drawn grey and dashed behind every panel (e.g. the nation).
+    Returns the figure and the panels by name, so a notebook can mark what matters in each one.
+    """
+    names = list(dict.fromkeys(frame[panel].astype(str)))
+    nrows = -(-len(names) // ncols)
+    fig, grid = plt.subplots(nrows, ncols, figsize=(13, panel_height * nrows + 0.7), sharex=True, sharey=True,
+                             squeeze=False)
+    panels: dict[str, Axes] = {}
+    for ax, name in zip(grid.flat, names, strict=False):
+        if reference is not None:
+            ax.plot(reference[x], reference[y], color=CONTEXT, linestyle="--", linewidth=1.6, zorder=1,
+                    label=reference_label)
+        rows = frame[frame[panel].astype(str) == name]
+        ax.plot(rows[x], rows[y], color=YES, marker="o", markersize=3.5, linewidth=1.8, zorder=3)
+        ax.set_title(name, fontsize=9.5)
+        ax.tick_params(labelsize=9)
+        panels[name] = ax
+    for ax in list(grid.flat)[len(names):]:
+        ax.set_visible(False)
+    for ax in grid[:, 0]:
+        ax.set_ylabel(ylabel or y, fontsize=9)
+    for ax in grid[-1, :]:
+        ax.set_xlabel(xlabel or x, fontsize=9)
+    return fig, panels
+
+
+def dot_interval(
+    frame: pd.DataFrame,
+    estimate: str,
+    low: str,
+    high: str,
+    label: str,
+    *,
+    style: str | None = None,
+    references: Mapping[str, float] | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Each row's estimate as a dot with its interval (``low``-``high``; empty ends draw the dot alone, hollow).
+
+    ``style`` names a column of exit-poll organisations (house colour and marker per poll); ``references``
+    maps a label to a value drawn as a vertical line (solid, then dotted), e.g. the official result.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8.5, max(2.5, 0.55 * len(frame) + 1.4)))
+    rows = frame.reset_index(drop=True)
+    for y, (_, row) in enumerate(rows.iterrows()):
+        look = poll_style(str(row[style])) if style is not None else {"color": PALETTE[0], "marker": "o"}
+        point = float(row[estimate])
+        if pd.isna(row[low]) or pd.isna(row[high]):
+            ax.plot(point, y, marker=look["marker"], markersize=7, markerfacecolor="white",
+                    markeredgecolor=look["color"], linestyle="none")
+            continue
+        ax.errorbar(point, y, xerr=[[point - float(row[low])], [float(row[high]) - point]], fmt=look["marker"],
+                    color=look["color"], capsize=3, markersize=6)
+    for (name, number), line in zip((references or {}).items(), LINESTYLES[:1] + LINESTYLES[2:], strict=False):
+        ax.axvline(number, color=NATIONAL, linestyle=line, linewidth=1.3)
+        ax.text(number, len(rows) - 0.4, f" {name}\n {number:.2f}", fontsize=8, va="bottom", ha="left")
+    ax.set_yticks(range(len(rows)), [str(v) for v in rows[label]])
+    ax.set_ylim(len(rows) + 0.6, -0.7)
+    ax.grid(axis="y", visible=False)
+    return ax
+
+
+def labelled_scatter(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    label: str,
+    *,
+    unit: str = "unit_id",
+    named: Collection[str] | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Points of ``y`` against ``x``; oblasts grey circles, the cities in their house style.
+
+    Every point is named unless ``named`` lists the unit ids to name (when labels would crowd). No fitted
+    line is drawn: with the few units this project has, a line suggests more than the points say.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 5.0))
+    for _, row in frame.iterrows():
+        city = _is_city(row[unit])
+        look = unit_style(str(row[unit])) if city else {"color": "#555555", "marker": "o"}
+        ax.scatter(float(row[x]), float(row[y]), color=look["color"], marker=look["marker"], s=60 if city else 36,
+                   zorder=4 if city else 3, edgecolor="white", linewidth=0.5)
+        if named is None or str(row[unit]) in named:
+            ax.annotate(str(row[label]), (float(row[x]), float(row[y])), textcoords="offset points",
+                        xytext=(4, 3), fontsize=8, fontweight="bold" if city else "normal")
+    handles = [Line2D([], [], color="#555555", marker="o", linestyle="none", label="oblast")]
+    for uid, look in CITY_STYLES.items():
+        here = frame[frame[unit].astype(str) == uid]
+        if len(here):
+            handles.append(Line2D([], [], linestyle="none", color=look["color"], marker=look["marker"],
+                                  label=str(here[label].iloc[0])))
+    ax.legend(handles=handles, fontsize=8, loc="best")
+    return ax

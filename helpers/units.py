@@ -100,8 +100,24 @@ def lookup(name: str, folder: Path | str | None = None) -> str:
         short = _strip_generic(key)
         unit_id = by_kind[hint].get(short) if hint else exact.get(short)
     if unit_id is None or unit_id == _AMBIGUOUS:
+        later = later_region(name, folder)
+        if later is not None:
+            region, parent = later
+            raise UnknownUnitError(name, [parent], note=f"{region} did not exist on 5 June 2022: it was part of "
+                                   f"{english_names(folder)[parent]} then (data/unit_splits.csv).")
         raise UnknownUnitError(name, suggest(name, folder))
     return unit_id
+
+
+def later_region(name: str, folder: Path | str | None = None) -> tuple[str, str] | None:
+    """(English name, parent unit_id) if ``name`` is a region created after 5 June 2022 (Abai, Jetisu, Ulytau)."""
+    splits = load.table("unit_splits", folder)
+    key = _strip_generic(normalise(name))
+    for _, row in splits.iterrows():
+        names = [str(row["new_region_en"]), str(row["new_region_iso"])]
+        if key and key in {_strip_generic(normalise(n)) for n in names}:
+            return str(row["new_region_en"]), str(row["parent_unit_id"])
+    return None
 
 
 def suggest(name: str, folder: Path | str | None = None, limit: int = 3) -> list[str]:
