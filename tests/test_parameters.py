@@ -1,0 +1,89 @@
+"""Readers explore by editing a notebook's ``parameters`` cell: other values work, bad ones stop at once.
+
+Each notebook with a cell tagged ``parameters`` runs (papermill, into a temporary folder, never over the
+committed notebook) with another value: it must complete, and what depends on the choice must change
+(the ``expect`` text appears in its outputs and not in the committed ones). A bad value must stop in the
+cell after the parameters with a one-line answer that names the allowed values.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import papermill
+import pytest
+
+from tests.conftest import ROOT
+
+NOTEBOOKS = ROOT / "notebooks"
+CELL_TIMEOUT = 60  # seconds, the same bound as the main job and nbval (see README, "Speed and memory")
+
+# notebook stem -> (other parameters, a text that must then appear in the outputs, and not before)
+OTHER_VALUES: dict[str, tuple[dict[str, Any], str]] = {}
+# notebook stem -> (a bad parameter value, a text the error must contain)
+BAD_VALUES: dict[str, tuple[dict[str, Any], str]] = {}
+
+
+def parameterised() -> list[Path]:
+    """The notebooks that have a cell tagged ``parameters``."""
+    found = []
+    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        if any("parameters" in c.get("metadata", {}).get("tags", []) for c in cells):
+            found.append(path)
+    return found
+
+
+def output_text(nb: dict[str, Any]) -> str:
+    """All text outputs of a notebook, joined (plain, markdown, HTML, chart data)."""
+    parts: list[str] = []
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            parts.append("".join(output.get("text", "")))
+            for mime in ("text/plain", "text/markdown", "text/html", "text/csv"):
+                value = output.get("data", {}).get(mime, "")
+                parts.append("".join(value) if isinstance(value, list) else value)
+    return "\n".join(parts)
+
+
+def run(path: Path, out: Path, parameters: dict[str, Any]) -> dict[str, Any]:
+    """Execute a copy of the notebook with the parameters injected; return the executed notebook."""
+    result = papermill.execute_notebook(str(path), str(out), parameters=parameters, cwd=str(NOTEBOOKS),
+                                        kernel_name="python3", progress_bar=False, log_output=False,
+                                        execution_timeout=CELL_TIMEOUT)
+    return dict(result)
+
+
+def test_at_least_five_notebooks_have_a_parameters_cell_and_each_is_tried() -> None:
+    stems = {p.stem for p in parameterised()}
+    assert len(stems) >= 5, f"only {sorted(stems)} have a cell tagged 'parameters'"
+    assert stems == set(OTHER_VALUES) == set(BAD_VALUES), (
+        f"parameterised {sorted(stems)}; other values for {sorted(OTHER_VALUES)}; bad values for {sorted(BAD_VALUES)}")
+
+
+@pytest.mark.parametrize("stem", sorted(OTHER_VALUES))
+def test_another_value_tells_the_story_for_that_choice(stem: str, tmp_path: Path) -> None:
+    parameters, expect = OTHER_VALUES[stem]
+    path = NOTEBOOKS / f"{stem}.ipynb"
+    committed = output_text(json.loads(path.read_text(encoding="utf-8")))
+    assert expect not in committed, f"{stem}: {expect!r} is already in the committed outputs; choose a telling text"
+    executed = run(path, tmp_path / path.name, parameters)
+    assert expect in output_text(executed), f"{stem} with {parameters}: {expect!r} not in the outputs"
+
+
+@pytest.mark.parametrize("stem", sorted(BAD_VALUES))
+def test_a_bad_value_stops_with_the_allowed_values(stem: str, tmp_path: Path) -> None:
+    parameters, expect = BAD_VALUES[stem]
+    path = NOTEBOOKS / f"{stem}.ipynb"
+    with pytest.raises(papermill.PapermillExecutionError) as failure:
+        run(path, tmp_path / path.name, parameters)
+    message = f"{failure.value.ename}: {failure.value.evalue}"
+    assert expect in message, f"{stem} with {parameters}: the error reads {message!r}"
+    executed = json.loads((tmp_path / path.name).read_text(encoding="utf-8"))
+    tags = [c.get("metadata", {}).get("tags", []) for c in executed["cells"] if c["cell_type"] == "code"]
+    failed = next(i for i, c in enumerate(c for c in executed["cells"] if c["cell_type"] == "code")
+                  if any(o.get("output_type") == "error" for o in c.get("outputs", [])))
+    injected = next(i for i, t in enumerate(tags) if "injected-parameters" in t)
+    assert failed == injected + 1, f"{stem}: the bad value should stop right after the parameters, not in cell {failed}"
