@@ -94,3 +94,20 @@ def bootstrap_interval(
     estimate = float(statistic(*arrays))
     low, high = result.confidence_interval
     return Interval(estimate, float(low), float(high), level, f"{method} bootstrap, {n_resamples} resamples")
+
+
+def implied_design_effect(share_pct: float, n: float, margin_pct: float, level: float = 0.95) -> float:
+    """The design effect a published margin of error implies: (margin / simple-random-sample margin)².
+
+    E.g. 74.8 % yes, n = 24,000 and a published ±2 points imply about 13: the pollster's margin is
+    √13 ≈ 3.6 times the one a simple random sample of that size would have (normal approximation).
+    """
+    from scipy.stats import norm
+
+    if not 0 < share_pct < 100:
+        raise ValueError(f"share_pct must be strictly between 0 and 100, not {share_pct}")
+    if n <= 0 or margin_pct <= 0:
+        raise ValueError(f"n and margin_pct must be positive, not {n} and {margin_pct}")
+    p = share_pct / 100
+    simple_margin = 100 * float(norm.ppf(0.5 + level / 2)) * (p * (1 - p) / n) ** 0.5
+    return float((margin_pct / simple_margin) ** 2)

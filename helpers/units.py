@@ -149,3 +149,18 @@ def name_of(unit: str, lang: str = "en", folder: Path | str | None = None) -> st
     unit_id = lookup(unit, folder)
     units = load.table("units", folder).set_index("unit_id")
     return str(units.at[unit_id, f"name_{lang}"])
+
+
+def named(frame: pd.DataFrame, column: str = "unit_id", as_: str = "unit",
+          folder: Path | str | None = None) -> pd.DataFrame:
+    """A copy of ``frame`` with the English unit name of ``column`` in a new column ``as_`` (next to it)."""
+    names = english_names(folder)
+    if as_ in frame.columns:
+        raise ValueError(f"the frame already has a column {as_!r}; choose another name with as_=")
+    unknown = sorted({str(u) for u in frame[column].dropna()} - set(names))
+    if unknown:
+        raise UnknownUnitError(unknown[0], suggest(unknown[0], folder))
+    result = frame.copy()
+    result.insert(list(frame.columns).index(column) + 1, as_,
+                  frame[column].astype("object").map(lambda u: names.get(str(u)) if pd.notna(u) else pd.NA))
+    return result
