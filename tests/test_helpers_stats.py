@@ -59,3 +59,17 @@ def test_bootstrap_refuses_unpaired_or_tiny_samples() -> None:
         stats.bootstrap_interval([[1, 2, 3], [1, 2]], lambda a, b: 0.0)
     with pytest.raises(ValueError, match="at least 3"):
         stats.bootstrap_interval([[1, 2], [1, 2]], lambda a, b: 0.0)
+
+
+def test_implied_design_effect_inverts_the_margin_of_a_clustered_sample() -> None:
+    from scipy.stats import norm
+
+    from helpers.stats import implied_design_effect
+
+    # the margin a simple random sample of n/deff would have gives back deff
+    share, n, deff = 74.8, 24000, 6.0
+    margin = 100 * norm.ppf(0.975) * (0.748 * 0.252 / (n / deff)) ** 0.5
+    assert implied_design_effect(share, n, margin) == pytest.approx(deff)
+    assert round(implied_design_effect(74.8, 24000, 2.0), 1) == 13.3  # Qogamdyq Pikir, review finding 4
+    with pytest.raises(ValueError, match="strictly between 0 and 100"):
+        implied_design_effect(100.0, 10, 1.0)

@@ -93,3 +93,26 @@ def test_name_of_returns_each_language() -> None:
     assert units.name_of("Akmola", "kk") == "Ақмола облысы"
     with pytest.raises(ValueError, match="lang must be"):
         units.name_of("akmola", "de")
+
+
+@pytest.mark.parametrize(("name", "parent"), [("Abai", "East Kazakhstan Region"), ("Jetisu Region", "Almaty Region"),
+                                              ("Ulytau", "Karaganda Region"), ("KZ-10", "East Kazakhstan Region")])
+def test_a_region_created_after_polling_day_is_refused_with_its_2022_parent(name: str, parent: str) -> None:
+    with pytest.raises(UnknownUnitError) as failure:
+        units.lookup(name)
+    message = str(failure.value)
+    assert "did not exist on 5 June 2022" in message and f"part of {parent} then" in message
+    assert "Kostanay" not in message
+
+
+def test_named_puts_english_names_beside_the_ids_and_refuses_unknown_ids() -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"unit_id": ["shymkent", None], "turnout_pct": [72.53, 68.44]})
+    shown = units.named(frame)
+    assert list(shown.columns) == ["unit_id", "unit", "turnout_pct"]
+    assert shown["unit"].iloc[0] == "Shymkent (city)" and pd.isna(shown["unit"].iloc[1])
+    with pytest.raises(UnknownUnitError, match="'abay'"):
+        units.named(pd.DataFrame({"unit_id": ["abay"]}))
+    with pytest.raises(ValueError, match="already has a column 'unit'"):
+        units.named(shown)
