@@ -39,7 +39,7 @@ EXCEPTIONS: dict[str, dict[str, str]] = {}
 _NUMBER = re.compile(
     r"(?<![\w.,])[-−–]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\d{5,})(?![\w]|\.\d|,\d{3})"
 )
-_ANY_NUMBER = re.compile(r"[-−–]?\d+(?:,\d{3})*(?:\.\d+)?(?:[eE][-+]?\d+)?")
+_ANY_NUMBER = re.compile(r"[-−–]?\d+(?:,\d{3})*(?:\.\d+)?")
 _CODE_SPAN = re.compile(r"`[^`]*`")
 _LINK_TARGET = re.compile(r"\]\([^)]*\)")
 _TAG = re.compile(r"<[^>]+>")
