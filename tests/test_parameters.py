@@ -21,9 +21,17 @@ NOTEBOOKS = ROOT / "notebooks"
 CELL_TIMEOUT = 60  # seconds, the same bound as the main job and nbval (see README, "Speed and memory")
 
 # notebook stem -> (other parameters, a text that must then appear in the outputs, and not before)
-OTHER_VALUES: dict[str, tuple[dict[str, Any], str]] = {}
+OTHER_VALUES: dict[str, tuple[dict[str, Any], str]] = {
+    "05_claims_checked": ({"RECENT_VOTES_FROM": 1991}, "median of the 17 other national votes from 1991 on 76.78 %"),
+    "06_what_the_numbers_can_show": ({"N_SIMULATIONS": 4000, "SEED": 7},
+                                     "1,000 doctored samples per point, each tested against 4,000 honest ones, seed 7"),
+}
 # notebook stem -> (a bad parameter value, a text the error must contain)
-BAD_VALUES: dict[str, tuple[dict[str, Any], str]] = {}
+BAD_VALUES: dict[str, tuple[dict[str, Any], str]] = {
+    "05_claims_checked": ({"REPORT_HOUR": 21}, "REPORT_HOUR = 21 is not allowed; choose one of 10, 12, 14"),
+    "06_what_the_numbers_can_show": ({"N_SIMULATIONS": 500},
+                                     "N_SIMULATIONS = 500 is out of range; expected a whole number between 1000"),
+}
 
 
 def parameterised() -> list[Path]:
