@@ -22,15 +22,24 @@ CELL_TIMEOUT = 60  # seconds, the same bound as the main job and nbval (see READ
 
 # notebook stem -> (other parameters, a text that must then appear in the outputs, and not before)
 OTHER_VALUES: dict[str, tuple[dict[str, Any], str]] = {
+    "01_at_a_glance": ({"STAGE": "preliminary"}, "The same 6,163,863 yes votes"),
+    "07_three_referendums": ({"COMPARE": ["2022-06-05", "2024-10-06"]},
+                             "2022 had a higher turnout and a larger yes than 2024"),
     "05_claims_checked": ({"RECENT_VOTES_FROM": 1991}, "median of the 17 other national votes from 1991 on 76.78 %"),
     "06_what_the_numbers_can_show": ({"N_SIMULATIONS": 4000, "SEED": 7},
                                      "1,000 doctored samples per point, each tested against 4,000 honest ones, seed 7"),
+    "08_what_went_with_turnout": ({"COVARIATE": "grp_per_capita", "EXCLUDE_UNITS": ["almaty_city"]},
+                                  "GRP per person and turnout at 22:00: rho -0.48"),
 }
 # notebook stem -> (a bad parameter value, a text the error must contain)
 BAD_VALUES: dict[str, tuple[dict[str, Any], str]] = {
     "05_claims_checked": ({"REPORT_HOUR": 21}, "REPORT_HOUR = 21 is not allowed; choose one of 10, 12, 14"),
     "06_what_the_numbers_can_show": ({"N_SIMULATIONS": 500},
                                      "N_SIMULATIONS = 500 is out of range; expected a whole number between 1000"),
+    "08_what_went_with_turnout": ({"COVARIATE": "urban"}, "COVARIATE = 'urban' is not allowed; choose one of"),
+    "01_at_a_glance": ({"STAGE": "prelim"}, "choose one of 'preliminary', 'final'"),
+    "07_three_referendums": ({"COMPARE": ["2022-06-05", "2025-01-01"]},
+                             "choose from '2022-06-05', '2024-10-06', '2026-03-15'"),
 }
 
 

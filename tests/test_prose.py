@@ -11,7 +11,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import zmq
 from nbclient import NotebookClient
+from traitlets.config import Config
 
 from tests import prose
 from tests.conftest import DATA, ROOT, edit_csv
@@ -50,8 +52,8 @@ def _move_votes_from_no_to_yes(folder: Path, votes: int) -> tuple[int, int]:
         header = rows[0]
         for row in rows[1:]:
             if row[header.index("referendum_date")] == "2022-06-05" and row[header.index("stage")] == "final":
-                yes, no = int(row[header.index("yes")]), int(row[header.index("no")])
-                row[header.index("yes")], row[header.index("no")] = str(yes + votes), str(no - votes)
+                yes, no = int(row[header.index("yes_votes")]), int(row[header.index("no_votes")])
+                row[header.index("yes_votes")], row[header.index("no_votes")] = str(yes + votes), str(no - votes)
                 moved.extend([yes, yes + votes])
                 return
         raise AssertionError("no final 2022 row in national_results.csv")
@@ -72,17 +74,24 @@ def test_a_data_correction_the_text_does_not_follow_fails(tmp_path: Path) -> Non
     nb = nbformat.read(source, as_version=4)
     os.environ[prose_env()] = str(data)
     try:
-        NotebookClient(nb, timeout=60, kernel_name="python3",
+        NotebookClient(nb, timeout=60, kernel_name="python3", config=quiet_kernel(),
                        resources={"metadata": {"path": str(source.parent)}}).execute()
     finally:
         del os.environ[prose_env()]
     executed = tmp_path / source.name
     nbformat.write(nb, executed)
-    problems = prose.check_notebook(executed, data)
+    problems = prose.check_notebook(executed, data, before=source)
     mine = [p for p in problems if p.number == quoted]
     assert mine, f"the stale {quoted} was not caught: {problems}"
     report = str(mine[0])
     assert source.name in report and quoted in report and f"{new:,}" in report and "«" in report
+
+
+def quiet_kernel() -> Config:
+    """Encrypt the local kernel channels, as the main job does (the kernel warns on stderr otherwise)."""
+    config = Config()
+    config.KernelManager.transport_encryption = "auto" if zmq.has("curve") else "disabled"
+    return config
 
 
 def prose_env() -> str:
