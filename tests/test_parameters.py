@@ -22,6 +22,8 @@ CELL_TIMEOUT = 60  # seconds, the same bound as the main job and nbval (see READ
 
 # notebook stem -> (other parameters, a text that must then appear in the outputs, and not before)
 OTHER_VALUES: dict[str, tuple[dict[str, Any], str]] = {
+    "02_turnout": ({"REPORT_HOUR": 18, "UNIT": "Kostanay"},
+                   "Kyzylorda turned out most, Almaty city least: 78.24 % vs 29.82 % at 18:00"),
     "01_at_a_glance": ({"STAGE": "preliminary"}, "The same 6,163,863 yes votes"),
     "07_three_referendums": ({"COMPARE": ["2022-06-05", "2024-10-06"]},
                              "2022 had a higher turnout and a larger yes than 2024"),
@@ -33,6 +35,7 @@ OTHER_VALUES: dict[str, tuple[dict[str, Any], str]] = {
 }
 # notebook stem -> (a bad parameter value, a text the error must contain)
 BAD_VALUES: dict[str, tuple[dict[str, Any], str]] = {
+    "02_turnout": ({"REPORT_HOUR": 21}, "REPORT_HOUR = 21 is not allowed; choose one of 10, 12, 14"),
     "05_claims_checked": ({"REPORT_HOUR": 21}, "REPORT_HOUR = 21 is not allowed; choose one of 10, 12, 14"),
     "06_what_the_numbers_can_show": ({"N_SIMULATIONS": 500},
                                      "N_SIMULATIONS = 500 is out of range; expected a whole number between 1000"),
