@@ -22,6 +22,8 @@ CELL_TIMEOUT = 60  # seconds, the same bound as the main job and nbval (see READ
 
 # notebook stem -> (other parameters, a text that must then appear in the outputs, and not before)
 OTHER_VALUES: dict[str, tuple[dict[str, Any], str]] = {
+    "03_approval": ({"STAGE": "preliminary"}, "At the preliminary stage, 5 of 17 units have a published yes share"),
+    "04_regional": ({"UNIT": "Kostanay"}, "Kostanay Region: 72.28 % at 22:00"),
     "02_turnout": ({"REPORT_HOUR": 18, "UNIT": "Kostanay"},
                    "Kyzylorda turned out most, Almaty city least: 78.24 % vs 29.82 % at 18:00"),
     "01_at_a_glance": ({"STAGE": "preliminary"}, "The same 6,163,863 yes votes"),
@@ -35,6 +37,8 @@ OTHER_VALUES: dict[str, tuple[dict[str, Any], str]] = {
 }
 # notebook stem -> (a bad parameter value, a text the error must contain)
 BAD_VALUES: dict[str, tuple[dict[str, Any], str]] = {
+    "03_approval": ({"STAGE": "prelim"}, "STAGE = 'prelim' is not allowed; choose one of 'preliminary', 'final'"),
+    "04_regional": ({"UNIT": "Abai"}, "Abai Region did not exist on 5 June 2022: it was part of East Kazakhstan"),
     "02_turnout": ({"REPORT_HOUR": 21}, "REPORT_HOUR = 21 is not allowed; choose one of 10, 12, 14"),
     "05_claims_checked": ({"REPORT_HOUR": 21}, "REPORT_HOUR = 21 is not allowed; choose one of 10, 12, 14"),
     "06_what_the_numbers_can_show": ({"N_SIMULATIONS": 500},
