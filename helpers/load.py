@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import io
 import json
 import os
 import re
@@ -140,6 +141,7 @@ def _load_cached(root: str, name: str, mtime_ns: int, size: int) -> pd.DataFrame
     _check_primary_key(frame, schema, label)
     _check_foreign_keys(frame, schema, label, root)
     _check_counts(frame, label)
+    _check_measured_values(frame, label)
     _cast_unit_ids(frame, name, root)
     return frame
 
@@ -150,9 +152,18 @@ def _file_label(path: Path) -> str:
 
 
 def _read_text_table(path: Path) -> pd.DataFrame:
+    """The CSV as text cells. A UTF-8 byte-order mark and CRLF line ends (a spreadsheet's re-save) are accepted."""
     label = _file_label(path)
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")  # drops a leading byte-order mark
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError(
+            f"{label}: line {line} is not UTF-8 text (byte {raw[exc.start]:#04x}); "
+            "expected UTF-8, e.g. re-save it as 'CSV UTF-8' in a spreadsheet"
+        ) from None
+    rows = list(csv.reader(io.StringIO(text, newline="")))  # the csv module takes \n and \r\n line ends alike
     if not rows or all(not any(cell.strip() for cell in row) for row in rows):
         raise DataError(f"{label}: the file is empty; expected a header row and at least one data row")
     header, body = rows[0], [row for row in rows[1:] if any(cell.strip() for cell in row)]
@@ -391,6 +402,21 @@ def _check_values_known(values: pd.Series, known: Iterable[str], column: str, la
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
         raise DataError(f"{label}: row {i + 1}, column {column!r}: unknown unit {value!r}; "
                         f"expected a value of {where}.{hint}")
+
+
+def _check_measured_values(frame: pd.DataFrame, label: str) -> None:
+    """In a long table (``value`` with its ``unit_of_measure``): percentages lie in 0-100, persons are whole."""
+    if "value" not in frame.columns or "unit_of_measure" not in frame.columns:
+        return
+    for i, (value, unit) in enumerate(zip(frame["value"], frame["unit_of_measure"], strict=True)):
+        if pd.isna(value) or pd.isna(unit):
+            continue
+        if str(unit).startswith("percent") and not 0 <= value <= 100:
+            raise DataError(f"{label}: {_row_label(frame, i)}, column 'value': {float(value)!r} is not a percentage; "
+                            f"expected 0 to 100 ({unit})")
+        if unit == "persons" and value != round(value):
+            raise DataError(f"{label}: {_row_label(frame, i)}, column 'value': {float(value)!r} is not a whole number; "
+                            f"expected a count of persons")
 
 
 def _check_counts(frame: pd.DataFrame, label: str) -> None:

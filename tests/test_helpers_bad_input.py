@@ -156,3 +156,35 @@ def test_required_cell_left_empty_is_named(data_copy: Path) -> None:
 
 def test_unknown_table_name_suggests(data_copy: Path) -> None:
     expect_error(data_copy, "unit_result", "no table named 'unit_result'", "unit_results")
+
+
+def test_resaved_file_with_a_renamed_column_is_still_named(data_copy: Path) -> None:
+    """A byte-order mark and CRLF line ends are accepted, so real damage in such a file shows as itself."""
+    path = data_copy / "national_results.csv"
+
+    def rename(rows: list[list[str]]) -> None:
+        rows[0][rows[0].index("yes_pct")] = "yes_percent"
+
+    edit_csv(path, rename)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    message = expect_error(data_copy, "national_results", "'yes_pct' is missing", "renamed to 'yes_percent'")
+    assert "\ufeff" not in message
+
+
+def test_resaved_file_with_a_ragged_row_is_still_refused(data_copy: Path) -> None:
+    path = data_copy / "national_results.csv"
+
+    def cut(rows: list[list[str]]) -> None:
+        rows[3] = rows[3][:-2]
+
+    edit_csv(path, cut)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    expect_error(data_copy, "national_results", "row 3 has", "cells; expected")
+
+
+def test_file_not_in_utf8_is_named_with_its_line(data_copy: Path) -> None:
+    """A spreadsheet's 'CSV' in a legacy code page (here Latin-1) stops with the file and line, not a traceback."""
+    path = data_copy / "units.csv"
+    row = set_cell(path, {"unit_id": "pavlodar"}, "admin_centre", "Pavlodar café")
+    path.write_bytes(path.read_bytes().replace("café".encode(), "café".encode("latin-1")))
+    expect_error(data_copy, "units", "units.csv", f"line {row + 1} is not UTF-8", "byte 0xe9", "CSV UTF-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from pathlib import Path
 
@@ -88,3 +89,24 @@ def test_published_text_keeps_figures_as_printed(data_copy: Path) -> None:
     assert text.at[row, "turnout_pct"] == "30.10"
     assert typed.at[row, "turnout_pct"] == 30.1
     assert text["unit_id"].isna().sum() == typed["unit_id"].isna().sum() == 7
+
+
+def resave_as_spreadsheet(path: Path) -> None:
+    """Re-save a CSV as spreadsheets do on Windows: a UTF-8 byte-order mark, CRLF line ends, every row kept."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle, lineterminator="\r\n").writerows(rows)
+
+
+def test_tables_resaved_with_bom_and_crlf_load_identically(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for resource in load.descriptor(data_copy)["resources"]:
+        if "schema" in resource:  # every table of the package
+            resave_as_spreadsheet(data_copy / resource["path"])
+    national = data_copy / "national_results.csv"
+    assert national.read_bytes().startswith(b"\xef\xbb\xbfreferendum_date,") and b"\r\n" in national.read_bytes()
+    for name in load.resource_names():
+        pd.testing.assert_frame_equal(load.table(name, data_copy), load.table(name), obj=name)
+        pd.testing.assert_frame_equal(load.published_text(name, data_copy), load.published_text(name), obj=name)
+    monkeypatch.setenv(load.DATA_DIR_ENV, str(data_copy))  # the same through the environment variable
+    pd.testing.assert_frame_equal(load.table("national_results"), load.table("national_results", DATA))
