@@ -1,22 +1,32 @@
-"""Render executed notebooks, the data package README and an index page into a static site.
+"""Render executed notebooks, the data package README, an index and a search page into a static site.
 
-Why nbconvert: it is the Jupyter project's own, well-maintained converter, it is already in the
-stack (nbclient/nbformat come with it), it works offline, and its ``lab`` template gives pages that
-look like JupyterLab. Our template (``site_template/page``) extends ``lab`` and removes every
-network dependency (require.js, MathJax, Mermaid, widget managers): CSS is inlined and images are
-embedded as base64 data URIs, so the site opens from disk or any static host with no CDN.
+Why nbconvert (and not Jupyter Book or Quarto): see README, "The site". In short: it is the Jupyter
+project's own converter and already in the stack; Jupyter Book 1 cannot be installed beside the lock
+(its myst-parser needs markdown-it-py 3, the lock has 4), brings 36 more packages and a 7 MB theme,
+and Quarto from PyPI downloads its binary from outside the package registry when installed.
+
+What readers get, all without a network: a contents list and previous/next on every notebook page,
+code folded in ``<details>`` (one click opens it), each chart's PNG (print resolution) and CSV and
+each table's CSV as downloads beside it, the ``.ipynb`` to download with instructions to run it, a
+search page over every section of every page (the index is prebuilt into the page: no server, works
+from ``file://``), and a citation block taken from ``CITATION.cff``. Our page template
+(``site_template/page``) extends nbconvert's ``lab`` template and removes every network dependency
+(require.js, MathJax, Mermaid, widget managers); the stylesheets are two shared local files.
 """
 
 from __future__ import annotations
 
 import base64
+import csv
 import html as html_lib
 import io
 import json
 import posixpath
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -95,11 +105,17 @@ class NotebookInfo:
     in_short: list[str]
     key_png: bytes | None
     nb: Any = field(repr=False)
+    text: str = field(default="", repr=False)  # the .ipynb as published for download
 
     @property
     def page(self) -> str:
         """Site-relative path of the notebook's HTML page."""
         return f"{self.stem}.html"
+
+    @property
+    def download(self) -> str:
+        """Site-relative path of the notebook file offered for download."""
+        return f"notebooks/{self.stem}.ipynb"
 
 
 def markdown_headings(nb: Any) -> list[tuple[int, int, str]]:
@@ -175,15 +191,15 @@ def thumbnail(png: bytes, width: int = THUMB_WIDTH) -> bytes:
 
 def read_notebook_info(path: Path) -> NotebookInfo:
     """Read a notebook file and extract title, "In short" items and key figure."""
-    return notebook_info(nbformat.read(path, as_version=4), path.stem)
+    return notebook_info_from_text(path.read_text(encoding="utf-8"), path.stem)
 
 
 def notebook_info_from_text(text: str, stem: str) -> NotebookInfo:
     """The same, from a notebook's JSON text."""
-    return notebook_info(nbformat.reads(text, as_version=4), stem)
+    return notebook_info(nbformat.reads(text, as_version=4), stem, text)
 
 
-def notebook_info(nb: Any, stem: str) -> NotebookInfo:
+def notebook_info(nb: Any, stem: str, text: str = "") -> NotebookInfo:
     """Title, "In short" items and key figure of a notebook node."""
     return NotebookInfo(
         stem=stem,
@@ -191,6 +207,7 @@ def notebook_info(nb: Any, stem: str) -> NotebookInfo:
         in_short=extract_in_short(nb),
         key_png=key_figure(nb),
         nb=nb,
+        text=text or nbformat.writes(nb) + "\n",
     )
 
 
@@ -206,6 +223,10 @@ class LinkMapper:
         self.published = published
         self.site_paths = set(published.values())
         self.unresolved: list[str] = []
+
+    def add_site_files(self, paths: list[str]) -> None:
+        """Files the site publishes that have no repository counterpart (downloads, assets)."""
+        self.site_paths.update(paths)
 
     def target(self, href: str, source_dir: str, page: str) -> str:
         """The rewritten href for one link found in a page built from ``source_dir``."""
@@ -225,15 +246,6 @@ class LinkMapper:
     def rewrite(self, html: str, source_dir: str, page: str) -> str:
         """Rewrite every ``<a href>`` in html."""
         return HREF_RE.sub(lambda m: m.group(1) + self.target(m.group(2), source_dir, page) + m.group(3), html)
-
-
-def strip_css_comments(html: str) -> str:
-    """Drop /* comments */ inside <style> blocks (the lab CSS carries credits with URLs; saves bytes)."""
-
-    def clean(match: re.Match[str]) -> str:
-        return match.group(1) + CSS_COMMENT_RE.sub("", match.group(2)) + match.group(3)
-
-    return STYLE_RE.sub(clean, html)
 
 
 def network_problems(html: str, page: str) -> list[str]:
@@ -300,6 +312,339 @@ def markdown_section(text: str, pattern: str) -> str:
     return ""
 
 
+# --- Downloads beside charts and tables -------------------------------------------------------------
+
+CHART_PREFIX = "Chart: "
+
+
+class TableCells(HTMLParser):
+    """The cells of the first ``<table>`` of an HTML fragment, header rows and body rows apart.
+
+    Row and column spans (pandas writes them for a MultiIndex) are filled in, so every row has
+    one cell per column.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.head: list[list[str]] = []
+        self.body: list[list[str]] = []
+        self._section = "body"
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        self._spans: dict[int, tuple[int, str]] = {}  # column -> (rows still to fill, text)
+        self._colspan, self._rowspan = 1, 1
+        self._depth = 0  # tables seen (only the first is read)
+        self._style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Track the table structure."""
+        values = {name: value or "" for name, value in attrs}
+        if tag == "table":
+            self._depth += 1
+        elif tag == "style":
+            self._style = True
+        elif self._depth != 1:
+            return
+        elif tag == "thead":
+            self._section = "head"
+        elif tag == "tbody":
+            self._section = "body"
+        elif tag == "tr":
+            self._row = []
+            self._fill_spans()
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+            self._colspan = int(values.get("colspan") or 1)
+            self._rowspan = int(values.get("rowspan") or 1)
+
+    def handle_endtag(self, tag: str) -> None:
+        """Close cells and rows."""
+        if tag == "style":
+            self._style = False
+        elif tag == "table":
+            self._depth += 1  # anything after the first table is ignored
+        elif tag in ("td", "th") and self._cell is not None and self._row is not None:
+            text = " ".join("".join(self._cell).split())
+            for _ in range(self._colspan):
+                if self._rowspan > 1:
+                    self._spans[len(self._row)] = (self._rowspan - 1, text)
+                self._row.append(text)
+                self._fill_spans()
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            (self.head if self._section == "head" else self.body).append(self._row)
+            self._row = None
+
+    def handle_data(self, data: str) -> None:
+        """Text of the current cell."""
+        if self._cell is not None and not self._style:
+            self._cell.append(data)
+
+    def _fill_spans(self) -> None:
+        """Repeat cells of earlier rows that span into this position."""
+        assert self._row is not None
+        while len(self._row) in self._spans:
+            left, text = self._spans.pop(len(self._row))
+            if left > 1:
+                self._spans[len(self._row)] = (left - 1, text)
+            self._row.append(text)
+
+
+def table_rows(html: str) -> list[list[str]]:
+    """Header plus body rows of the first table in an HTML fragment ([] when there is none).
+
+    Several header rows (pandas puts the index name in a row of its own) become one, joining the
+    non-empty parts of each column. A bare 0, 1, 2 ... index column (a RangeIndex) is dropped.
+    """
+    parser = TableCells()
+    parser.feed(html)
+    if not parser.body:
+        return []
+    width = max(len(row) for row in [*parser.head, *parser.body])
+    grid = [row + [""] * (width - len(row)) for row in [*parser.head, *parser.body]]
+    head_rows, body = grid[: len(parser.head)], grid[len(parser.head) :]
+    header = [" / ".join(dict.fromkeys(row[i] for row in head_rows if row[i])) for i in range(width)]
+    if not head_rows:
+        header, body = body[0], body[1:]
+    if width > 1 and not header[0] and [row[0] for row in body] == [str(i) for i in range(len(body))]:
+        header, body = header[1:], [row[1:] for row in body]
+    return [header, *body]
+
+
+def table_csv(rows: list[list[str]], comments: list[str]) -> str:
+    """CSV text (Unix newlines) with ``#`` comment lines first, as the chart CSVs have."""
+    out = io.StringIO()
+    for line in comments:
+        out.write("# " + " ".join(line.split()) + "\n")
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+def chart_title(output: Any) -> str:
+    """The chart's title from its ``text/plain`` ("Chart: <title>"), "" for a plain figure."""
+    text = output.get("data", {}).get("text/plain", "")
+    text = "".join(text) if isinstance(text, list) else str(text)
+    return text[len(CHART_PREFIX) :].strip() if text.startswith(CHART_PREFIX) else ""
+
+
+def attach_downloads(nb: Any, stem: str, title: str) -> dict[str, bytes]:
+    """Give every chart and table of the notebook its download files; return them by site path.
+
+    Charts (PNG outputs) become files under ``downloads/<stem>/``: the PNG as the notebook holds it
+    (``plots.finish`` renders it at print resolution) and, when the output carries the chart's data as
+    ``text/csv``, that CSV. Tables (HTML outputs holding a ``<table>``) get a CSV of the cells as shown.
+    Each output's ``metadata`` learns its file names (``filenames`` for nbconvert's ``<img src>``,
+    ``site_downloads`` for our template). Names are numbered in page order, so rebuilds are identical.
+    """
+    files: dict[str, bytes] = {}
+    charts = tables = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = output.get("data", {})
+            downloads: list[dict[str, str]] = []
+            if "image/png" in data:
+                charts += 1
+                base = f"downloads/{stem}/{stem}_chart_{charts:02d}"
+                png = base64.b64decode(data["image/png"])
+                files[base + ".png"] = png
+                output.setdefault("metadata", {}).setdefault("filenames", {})["image/png"] = base + ".png"
+                downloads.append(download(base + ".png", "chart", f"Image (PNG, {png_size(png)})"))
+                if "text/csv" in data:
+                    files[base + ".csv"] = text_bytes(data["text/csv"])
+                    downloads.append(download(base + ".csv", "data", "Data (CSV)"))
+            elif "text/html" in data and "<table" in text_of(data["text/html"]):
+                rows = table_rows(text_of(data["text/html"]))
+                if not rows:
+                    continue
+                tables += 1
+                path = f"downloads/{stem}/{stem}_table_{tables:02d}.csv"
+                if "text/csv" in data:  # a table that carries its own data wins over the parsed cells
+                    files[path] = text_bytes(data["text/csv"])
+                else:
+                    notes = [f"Table {tables} of {stem}: {title}", "Values as shown on the page."]
+                    files[path] = table_csv(rows, notes).encode("utf-8")
+                downloads.append(download(path, "table", "Table (CSV)"))
+            if downloads:
+                output.setdefault("metadata", {})["site_downloads"] = downloads
+    return files
+
+
+def download(href: str, kind: str, label: str) -> dict[str, str]:
+    """One download link: site path, kind (chart/data/table), label and the file name to save as."""
+    return {"href": href, "kind": kind, "label": label, "name": posixpath.basename(href)}
+
+
+def text_of(value: Any) -> str:
+    """An output's text, which nbformat may hold as a list of lines."""
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def text_bytes(value: Any) -> bytes:
+    """An output's text as UTF-8 bytes with Unix newlines."""
+    return text_of(value).replace("\r\n", "\n").encode("utf-8")
+
+
+def png_size(png: bytes) -> str:
+    """Pixel size of a PNG, with its resolution when it records one, e.g. ``1600 × 900 px, 200 dpi``."""
+    with Image.open(io.BytesIO(png)) as picture:
+        dpi = picture.info.get("dpi")
+        resolution = f", {round(float(dpi[0]))} dpi" if dpi and round(float(dpi[0])) > 72 else ""
+        return f"{picture.width} × {picture.height} px{resolution}"
+
+
+# --- Contents list and search index -----------------------------------------------------------------
+
+HEADING_TAG_RE = re.compile(r'<h([1-6]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.DOTALL)
+ANCHOR_LINK_RE = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.DOTALL)
+TOC_MARK = "<!-- site-toc -->"
+UNINDEXED_RE = re.compile(
+    r'<details class="site-code">.*?</details>|<style\b.*?</style>|<script\b.*?</script>', re.DOTALL | re.IGNORECASE
+)
+
+
+def page_headings(html: str, levels: tuple[int, ...] = (2, 3)) -> list[tuple[int, str, str]]:
+    """(level, id, text) of the headings of a rendered page, in order."""
+    found = []
+    for match in HEADING_TAG_RE.finditer(html):
+        level = int(match.group(1))
+        if level in levels:
+            text = html_lib.unescape(re.sub(r"<[^>]+>", "", ANCHOR_LINK_RE.sub("", match.group(3)))).strip()
+            found.append((level, match.group(2), text))
+    return found
+
+
+def toc_html(headings: list[tuple[int, str, str]]) -> str:
+    """A nested list of links to the page's sections (level 2) and their parts (level 3)."""
+    items: list[str] = []
+    open_sub = False
+    for level, anchor, text in headings:
+        link = f'<a href="#{html_lib.escape(anchor)}">{html_lib.escape(text)}</a>'
+        if level > 2 and items:
+            if not open_sub:
+                items[-1] = items[-1].removesuffix("</li>") + "<ul>"
+                open_sub = True
+            items.append(f"<li>{link}</li>")
+            continue
+        if open_sub:
+            items.append("</ul></li>")
+            open_sub = False
+        items.append(f"<li>{link}</li>")
+    if open_sub:
+        items.append("</ul></li>")
+    return "<ol>\n" + "\n".join(items) + "\n</ol>" if items else ""
+
+
+class SectionText(HTMLParser):
+    """Splits a rendered page into sections at its headings (h1-h3 with an id), keeping their text.
+
+    Code (``<details class="site-code">``), navigation, the contents list, scripts and styles are left
+    out: the search finds what a reader reads.
+    """
+
+    SKIP_TAGS = frozenset({"style", "script", "nav", "aside", "footer", "form", "head", "button", "title"})
+    SKIP_CLASSES = frozenset({"site-code", "site-downloads", "anchor-link", "site-toc"})
+    VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"})
+
+    def __init__(self, page_title: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.sections: list[dict[str, str]] = [{"anchor": "", "title": page_title, "text": ""}]
+        self._stack: list[tuple[str, bool]] = []  # open tags, and whether each starts a skipped part
+        self._heading: list[str] | None = None
+        self._heading_id = ""
+        self._parts: list[str] = []
+
+    @property
+    def skipping(self) -> bool:
+        """True inside a part that is not indexed."""
+        return any(skip for _, skip in self._stack)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Open a tag; start a heading."""
+        if tag in self.VOID:
+            return
+        values = {name: value or "" for name, value in attrs}
+        skip = tag in self.SKIP_TAGS or bool(self.SKIP_CLASSES & set(values.get("class", "").split()))
+        self._stack.append((tag, skip))
+        if re.fullmatch(r"h[1-3]", tag) and values.get("id") and not self.skipping:
+            self._close_section()
+            self._heading, self._heading_id = [], values["id"]
+
+    def handle_endtag(self, tag: str) -> None:
+        """Close tags up to the matching one; finish a heading."""
+        if tag in self.VOID or all(open_tag != tag for open_tag, _ in self._stack):
+            return
+        while self._stack and self._stack.pop()[0] != tag:
+            pass
+        if re.fullmatch(r"h[1-3]", tag) and self._heading is not None:
+            title = " ".join("".join(self._heading).split())
+            self.sections.append({"anchor": self._heading_id, "title": title, "text": ""})
+            self._heading = None
+
+    def handle_data(self, data: str) -> None:
+        """Text goes to the heading being read or to the current section."""
+        if self.skipping:
+            return
+        (self._heading if self._heading is not None else self._parts).append(data)
+
+    def _close_section(self) -> None:
+        self.sections[-1]["text"] += " ".join(" ".join(self._parts).split())
+        self._parts = []
+
+    def result(self) -> list[dict[str, str]]:
+        """The sections with their text (empty sections without a heading dropped)."""
+        self._close_section()
+        return [s for s in self.sections if s["text"] or s["anchor"]]
+
+
+def page_sections(html: str, page: str, page_title: str) -> list[dict[str, str]]:
+    """Search entries of one page: page, page title, section anchor, section title, text."""
+    parser = SectionText(page_title)
+    parser.feed(UNINDEXED_RE.sub("", html))  # the parser would skip these too, but slowly (code is most of a page)
+    parser.close()
+    return [{"page": page, "page_title": page_title, **section} for section in parser.result()]
+
+
+def search_index_json(entries: list[dict[str, str]]) -> str:
+    """The search index as JSON that is safe inside ``<script type="application/json">``."""
+    compact = [[e["page"], e["page_title"], e["anchor"], e["title"], e["text"]] for e in entries]
+    return json.dumps(compact, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+
+
+# --- Citation ---------------------------------------------------------------------------------------
+
+
+def citation_context(cff: dict[str, Any]) -> dict[str, Any]:
+    """What the index's citation block shows, from a parsed ``CITATION.cff`` ({} when there is none)."""
+    if not cff:
+        return {}
+    authors = []
+    for author in cff.get("authors", []):
+        if author.get("name"):
+            authors.append(str(author["name"]))
+        else:
+            given, family = author.get("given-names", ""), author.get("family-names", "")
+            authors.append(" ".join(part for part in (given, family) if part))
+    released = str(cff.get("date-released", ""))
+    return {
+        "title": str(cff.get("title", "")),
+        "version": str(cff.get("version", "")),
+        "date": released,
+        "year": released[:4],
+        "authors": authors,
+        "url": str(cff.get("url") or cff.get("repository-code") or ""),
+        "license": str(cff.get("license", "")),
+        "message": str(cff.get("message", "")),
+    }
+
+
+@dataclass
+class RenderedPage:
+    """One rendered page: its HTML and the files it links to (site path -> bytes)."""
+
+    html: str
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
 class SiteRenderer:
     """Builds the pages of the site from notebooks and the data package, into an output folder."""
 
@@ -307,6 +652,7 @@ class SiteRenderer:
         self.template_dir = template_dir
         self.config = config
         self.css = (template_dir / "site.css").read_text(encoding="utf-8")
+        self.search_js = (template_dir / "search.js").read_text(encoding="utf-8")
         self.md = markdown()
         self.env = Environment(
             loader=FileSystemLoader(str(template_dir)),
@@ -316,34 +662,57 @@ class SiteRenderer:
         self.exporter = SiteHTMLExporter(
             template_name="page",
             extra_template_basedirs=[str(template_dir)],
-            embed_images=True,
+            embed_images=False,
             theme="light",
         )
 
-    def notebook_page(self, info: NotebookInfo, prev: NotebookInfo | None, nxt: NotebookInfo | None) -> str:
-        """HTML of one notebook page, with site navigation."""
+    def assets(self) -> dict[str, bytes]:
+        """The stylesheets every page links to: JupyterLab's (from nbconvert) and the site's own."""
+        nb = nbformat.v4.new_notebook()
+        head, _ = self.exporter.from_notebook_node(nb, resources={"site": {"css_only": True}})
+        lab_css = "\n".join(CSS_COMMENT_RE.sub("", m.group(2)).strip() for m in STYLE_RE.finditer(head))
+        return {"assets/notebook.css": (lab_css + "\n").encode("utf-8"), "assets/site.css": self.css.encode("utf-8")}
+
+    def notebook_page(self, info: NotebookInfo, prev: NotebookInfo | None, nxt: NotebookInfo | None) -> RenderedPage:
+        """One notebook page with contents, navigation and downloads, and the files it links to."""
         nb = nbformat.from_dict(json.loads(json.dumps(info.nb)))  # private copy
         nb.metadata["title"] = info.title
+        files = attach_downloads(nb, info.stem, info.title)
+        files[info.download] = info.text.encode("utf-8")
         nav = {
             "index": "index.html",
             "prev": {"href": prev.page, "title": prev.title, "stem": prev.stem} if prev else None,
             "next": {"href": nxt.page, "title": nxt.title, "stem": nxt.stem} if nxt else None,
             "source": f"notebooks/{info.stem}.ipynb",
+            "download": info.download,
             "site_title": self.config["title"],
+            "repository": self.config.get("repository", ""),
+            "binder": binder_url(self.config.get("repository", ""), info.download),
         }
-        resources = {"metadata": {"name": info.stem}, "site": {"css": self.css, "nav": nav}}
+        resources = {"metadata": {"name": info.stem}, "site": {"nav": nav, "css_only": False}}
         body, _ = self.exporter.from_notebook_node(nb, resources=resources)
-        return strip_css_comments(body)
+        content = body.split(TOC_MARK, 1)[-1]  # the headings after the contents list itself
+        return RenderedPage(body.replace(TOC_MARK, toc_html(page_headings(content)), 1), files)
 
     def render_template(self, name: str, **context: Any) -> str:
-        """Render one of our Jinja2 templates with the shared CSS and configuration."""
+        """Render one of our Jinja2 templates with the shared configuration."""
         template = self.env.get_template(name)
-        return template.render(css=Markup(self.css), site=self.config, **context)
+        return template.render(site=self.config, **context)
 
     def data_page(self, readme_md: str) -> str:
-        """The data package README rendered to HTML."""
+        """The data package README rendered to HTML, with a contents list of its sections."""
         body = add_heading_ids(self.md.render(readme_md))
-        return self.render_template("data.html.j2", body=Markup(body), root="../")
+        toc = toc_html(page_headings(body, levels=(2,)))
+        return self.render_template("data.html.j2", body=Markup(body), toc=Markup(toc), root="../")
+
+    def search_page(self, entries: list[dict[str, str]]) -> str:
+        """The search page: the prebuilt index of every section of every page, and the script that reads it."""
+        return self.render_template(
+            "search.html.j2",
+            index_json=Markup(search_index_json(entries)),
+            script=Markup(self.search_js.replace("</", "<\\/")),
+            root="",
+        )
 
     def index_page(
         self,
@@ -351,14 +720,20 @@ class SiteRenderer:
         findings_md: str,
         sources: list[dict[str, str]],
         resources: list[dict[str, str]],
+        citation: dict[str, Any] | None = None,
+        card_links: Callable[[str], str] = str,
     ) -> str:
-        """The landing page: summary, headline findings, one card per notebook, data and sources."""
+        """The landing page: summary, findings, one card per notebook, data, sources and how to cite.
+
+        ``card_links`` rewrites the links of the cards' "In short" items, which were written relative to
+        the notebooks' folder.
+        """
         cards = [
             {
                 "href": info.page,
                 "stem": info.stem,
                 "title": Markup(self.md.renderInline(info.title)),  # headings may hold `code` or *emphasis*
-                "bullets": [Markup(self.md.renderInline(item)) for item in info.in_short],
+                "bullets": [Markup(card_links(self.md.renderInline(item))) for item in info.in_short],
                 "thumb": f"img/{info.stem}.png" if info.key_png else None,
             }
             for info in notebooks
@@ -375,8 +750,17 @@ class SiteRenderer:
             findings=findings,
             sources=sources,
             resources=resources,
+            citation=citation_context(citation or {}),
             root="",
         )
+
+
+def binder_url(repository: str, notebook: str) -> str:
+    """A Binder link for a notebook of a public GitHub repository ("" when no repository is configured)."""
+    match = re.fullmatch(r"https://github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?/?", repository or "")
+    if not match:
+        return ""
+    return f"https://mybinder.org/v2/gh/{match.group(1)}/{match.group(2)}/HEAD?labpath={notebook}"
 
 
 def write_text(path: Path, text: str) -> None:
