@@ -33,15 +33,15 @@ if TYPE_CHECKING:
     import geopandas
 
 DATA_DIR_ENV = "KZREF_DATA_DIR"
-CAPITAL_TZ = "Asia/Almaty"  # UTC+6 until 1 March 2024, UTC+5 since: the CEC's reporting clock
-UNIT_KEY_COLUMNS = ("unit_id", "parent_unit_id")
-COUNT_PARTS = ("yes_votes", "no_votes", "invalid", "both_marked")
+_CAPITAL_TZ = "Asia/Almaty"  # UTC+6 until 1 March 2024, UTC+5 since: the CEC's reporting clock
+_UNIT_KEY_COLUMNS = ("unit_id", "parent_unit_id")
+_COUNT_PARTS = ("yes_votes", "no_votes", "invalid", "both_marked")
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TRUE = {"true", "True", "TRUE", "1"}
 _FALSE = {"false", "False", "FALSE", "0"}
 
-Field = Mapping[str, Any]
+_Field = Mapping[str, Any]
 
 
 def data_dir() -> Path:
@@ -181,7 +181,7 @@ def _read_text_table(path: Path) -> pd.DataFrame:
     return pd.DataFrame(body, columns=header, dtype=object)
 
 
-def _check_header(raw: pd.DataFrame, fields: list[Field], label: str) -> None:
+def _check_header(raw: pd.DataFrame, fields: list[_Field], label: str) -> None:
     expected = [f["name"] for f in fields]
     found = list(raw.columns)
     missing = [c for c in expected if c not in found]
@@ -223,7 +223,7 @@ def _fail(label: str, raw: pd.DataFrame, position: int, column: str, problem: st
     return DataError(f"{label}: {_row_label(raw, position)}, column {column!r}: {problem}")
 
 
-def _convert_field(values: pd.Series, field: Field, label: str, raw: pd.DataFrame) -> pd.Series:
+def _convert_field(values: pd.Series, field: _Field, label: str, raw: pd.DataFrame) -> pd.Series:
     name = field["name"]
     kind = field.get("type", "string")
     constraints = field.get("constraints", {})
@@ -312,7 +312,7 @@ def _as_date(values: pd.Series, present: pd.Series, name: str, label: str, raw: 
 
 def _as_datetime(values: pd.Series, present: pd.Series, name: str, label: str, raw: pd.DataFrame) -> pd.Series:
     stamps = _parse_cells(values, present, _parse_datetime, pd.NaT, name, label, raw)
-    return pd.Series(pd.DatetimeIndex(stamps).tz_convert(CAPITAL_TZ), index=values.index)
+    return pd.Series(pd.DatetimeIndex(stamps).tz_convert(_CAPITAL_TZ), index=values.index)
 
 
 _CONVERTERS: dict[str, Callable[[pd.Series, pd.Series, str, str, pd.DataFrame], pd.Series]] = {
@@ -335,7 +335,7 @@ def _check_enum(values: pd.Series, present: pd.Series, constraints: Mapping[str,
         if ok and value not in allowed_text:
             close = difflib.get_close_matches(value, sorted(allowed_text), n=3, cutoff=0.5)
             hint = f" Did you mean: {', '.join(close)}?" if close else ""
-            what = f"unknown unit {value!r}" if name in UNIT_KEY_COLUMNS else f"{value!r} is not allowed"
+            what = f"unknown unit {value!r}" if name in _UNIT_KEY_COLUMNS else f"{value!r} is not allowed"
             raise _fail(label, raw, i, name, f"{what}; expected one of {sorted(allowed_text)}.{hint}")
 
 
@@ -421,7 +421,7 @@ def _check_measured_values(frame: pd.DataFrame, label: str) -> None:
 
 def _check_counts(frame: pd.DataFrame, label: str) -> None:
     """Counts must be internally consistent: parts add up to those who took part, no more than registered."""
-    parts = [c for c in COUNT_PARTS if c in frame.columns]
+    parts = [c for c in _COUNT_PARTS if c in frame.columns]
     if "took_part" in frame.columns and parts:
         _check_parts_sum(frame, parts, label)
     for part, whole in (("took_part", "registered_voters"), ("ballots_received", "registered_voters"),
@@ -442,7 +442,7 @@ def _check_parts_sum(frame: pd.DataFrame, parts: list[str], label: str) -> None:
         given = {p: row[p] for p in parts if not pd.isna(row[p])}
         total = sum(int(v) for v in given.values())
         names = " + ".join(given)
-        if len(given) == len(COUNT_PARTS) and total != whole:
+        if len(given) == len(_COUNT_PARTS) and total != whole:
             raise DataError(
                 f"{label}: {_row_label(frame, i)}: {names} = {total}, but took_part = {whole} "
                 f"(difference {total - whole}); expected the four parts to add up to all who took part"
@@ -456,12 +456,12 @@ def _cast_unit_ids(frame: pd.DataFrame, name: str, root: str) -> None:
     """Turn unit-id columns into an ordered categorical in the units' display order."""
     if name == "units":
         order = list(frame.sort_values("display_order")["unit_id"])
-    elif any(c in frame.columns for c in UNIT_KEY_COLUMNS):
+    elif any(c in frame.columns for c in _UNIT_KEY_COLUMNS):
         order = unit_order(root)
     else:
         return
     dtype = pd.CategoricalDtype(order, ordered=True)
-    for column in UNIT_KEY_COLUMNS:
+    for column in _UNIT_KEY_COLUMNS:
         if column in frame.columns:
             frame[column] = frame[column].astype("object").where(frame[column].notna(), None).astype(dtype)
 

@@ -11,14 +11,14 @@ from typing import TypeVar
 
 from helpers.errors import ParameterError
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 
 def _listing(allowed: Iterable[object]) -> str:
     return ", ".join(repr(a) for a in allowed)
 
 
-def one_of(name: str, value: T, allowed: Sequence[T]) -> T:
+def one_of(name: str, value: _T, allowed: Sequence[_T]) -> _T:
     """``value`` if it is one of ``allowed``, else a :class:`ParameterError` naming the allowed values."""
     if value in allowed:
         return value
@@ -52,7 +52,7 @@ def whole_number(name: str, value: object, allowed: Sequence[int] | None = None,
     return number
 
 
-def subset_of(name: str, values: Iterable[T], allowed: Sequence[T]) -> list[T]:
+def subset_of(name: str, values: Iterable[_T], allowed: Sequence[_T]) -> list[_T]:
     """``values`` as a list if every one is in ``allowed``, else a :class:`ParameterError` naming the bad ones."""
     chosen = list(values)
     bad = [v for v in chosen if v not in allowed]

@@ -4,7 +4,7 @@ Colours are the Okabe-Ito palette (safe for the common colour-vision deficiencie
 still read when printed in grey, pair colours with :data:`LINESTYLES`, :data:`MARKERS` or :data:`HATCHES`.
 Maps use reversed ``cividis``: its lightness changes steadily with the value, and reversed, darker always
 means more, in colour or in grey. The three cities and the exit-poll organisations keep one colour and one
-marker each across every notebook (:func:`unit_style`, :func:`poll_style`).
+marker each across every notebook (:func:`unit_style`, :func:`_poll_style`).
 """
 
 from __future__ import annotations
@@ -45,18 +45,18 @@ HIGHLIGHT, CONTEXT = OKABE_ITO["vermillion"], "#BBBBBB"
 LINESTYLES = ["-", "--", ":", "-."]
 MARKERS = ["o", "s", "^", "D", "v", "P"]
 HATCHES = ["", "///", "...", "xxx", "\\\\\\", "+++"]
-SEQUENTIAL_CMAP = "cividis_r"
-MISSING_COLOUR = "#FFFFFF"
-MISSING_HATCH = "////"
-SOURCE_PREFIX = "Source: "
+_SEQUENTIAL_CMAP = "cividis_r"
+_MISSING_COLOUR = "#FFFFFF"
+_MISSING_HATCH = "////"
+_SOURCE_PREFIX = "Source: "
 
 CITY_STYLES = {
     "nur_sultan": {"color": OKABE_ITO["blue"], "marker": "o", "linestyle": "-"},
     "almaty_city": {"color": OKABE_ITO["vermillion"], "marker": "s", "linestyle": "--"},
     "shymkent": {"color": OKABE_ITO["bluish_green"], "marker": "^", "linestyle": ":"},
 }
-OBLAST_STYLE = {"color": CONTEXT, "marker": ".", "linestyle": "-"}
-POLL_STYLES = {  # by the organisation's English name in data/exit_polls.csv
+_OBLAST_STYLE = {"color": CONTEXT, "marker": ".", "linestyle": "-"}
+_POLL_STYLES = {  # by the organisation's English name in data/exit_polls.csv
     "Public Opinion Research Institute (Qogamdyq Pikir)": {"color": OKABE_ITO["orange"], "marker": "D"},
     "Institute for Comprehensive Social Research 'SOCIS-A'": {"color": OKABE_ITO["sky_blue"], "marker": "v"},
     "Institute of Democracy (research association)": {"color": OKABE_ITO["reddish_purple"], "marker": "P"},
@@ -65,7 +65,7 @@ POLL_STYLES = {  # by the organisation's English name in data/exit_polls.csv
 }
 
 
-POLL_LABELS = {  # short names for charts and tables, the same everywhere
+_POLL_LABELS = {  # short names for charts and tables, the same everywhere
     "Public Opinion Research Institute (Qogamdyq Pikir)": "Qogamdyq Pikir",
     "Institute for Comprehensive Social Research 'SOCIS-A'": "SOCIS-A",
     "Institute of Democracy (research association)": "Institute of Democracy",
@@ -76,21 +76,21 @@ POLL_LABELS = {  # short names for charts and tables, the same everywhere
 
 def poll_label(organisation: str) -> str:
     """The short name of an exit-poll organisation used in every chart and table."""
-    return POLL_LABELS.get(organisation, organisation)
+    return _POLL_LABELS.get(organisation, organisation)
 
 
 def unit_style(unit_id: str) -> dict[str, str]:
     """Colour, marker and line style of a unit: one fixed style per city, a grey one for every oblast."""
-    return dict(CITY_STYLES.get(str(unit_id), OBLAST_STYLE))
+    return dict(CITY_STYLES.get(str(unit_id), _OBLAST_STYLE))
 
 
-def poll_style(organisation: str) -> dict[str, str]:
+def _poll_style(organisation: str) -> dict[str, str]:
     """Colour and marker of an exit-poll organisation, the same in every chart (by its English name)."""
     try:
-        return dict(POLL_STYLES[organisation])
+        return dict(_POLL_STYLES[organisation])
     except KeyError:
         raise KeyError(f"no chart style for exit-poll organisation {organisation!r}; add it to "
-                       f"helpers.plots.POLL_STYLES (known: {', '.join(POLL_STYLES)})") from None
+                       f"helpers.plots.POLL_STYLES (known: {', '.join(_POLL_STYLES)})") from None
 
 
 def set_style() -> None:
@@ -108,15 +108,15 @@ def set_style() -> None:
         "axes.spines.top": False,
         "axes.spines.right": False,
         "legend.frameon": False,
-        "image.cmap": SEQUENTIAL_CMAP,
+        "image.cmap": _SEQUENTIAL_CMAP,
         "svg.hashsalt": "kz-referendum-2022",
         "pdf.compression": 9,
     })
 
 
-def add_source(fig: Figure, text: str) -> None:
+def _add_source(fig: Figure, text: str) -> None:
     """Write the source line under the chart (bottom left, small, grey)."""
-    label = text if text.startswith(SOURCE_PREFIX) else SOURCE_PREFIX + text
+    label = text if text.startswith(_SOURCE_PREFIX) else _SOURCE_PREFIX + text
     fig.text(0.0, -0.02, label, ha="left", va="top", fontsize=8, color="#444444", wrap=True)
 
 
@@ -156,9 +156,9 @@ def finish(
     unknown = sorted(set(units or {}) - {str(c) for c in data.columns})
     if unknown:
         raise ValueError(f"chart {title!r}: units given for columns the data does not have: {unknown}")
-    add_source(fig, source)
+    _add_source(fig, source)
     png = _png(fig)
-    chart = Chart(title=title, source=source, png=png, csv=chart_csv(data, title, source, units or {}),
+    chart = Chart(title=title, source=source, png=png, csv=_chart_csv(data, title, source, units or {}),
                   size=_display_size(png))
     plt.close(fig)
     return chart
@@ -184,12 +184,12 @@ class Chart:
         return data, {"image/png": {"width": width, "height": height}}
 
 
-def chart_csv(data: pd.DataFrame, title: str, source: str, units: Mapping[str, str]) -> str:
+def _chart_csv(data: pd.DataFrame, title: str, source: str, units: Mapping[str, str]) -> str:
     """The chart's data as CSV, after ``#`` lines naming the chart, its source and each column's unit.
 
     Read it back with ``pandas.read_csv(path, comment="#")`` (or ``comment.char = "#"`` in R).
     """
-    lines = [f"# Chart: {title}", f"# {SOURCE_PREFIX}{source}"]
+    lines = [f"# Chart: {title}", f"# {_SOURCE_PREFIX}{source}"]
     lines += [f"# Column {name}: {unit}" for name, unit in units.items()]
     frame = data.reset_index(drop=not any(data.index.names)) if not isinstance(data.index, pd.RangeIndex) else data
     body = frame.to_csv(index=False, lineterminator="\n", float_format=_float_format)
@@ -201,12 +201,12 @@ def _float_format(value: object) -> str:
     return f"{number:.6g}" if abs(number) < 1e6 else f"{number:.0f}"
 
 
-PRINT_DPI = 200  # the PNG is rendered at this resolution and shown at half size (sharp on screen and paper)
+_PRINT_DPI = 200  # the PNG is rendered at this resolution and shown at half size (sharp on screen and paper)
 
 
 def _png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=PRINT_DPI, bbox_inches="tight", metadata={"Software": None})
+    fig.savefig(buffer, format="png", dpi=_PRINT_DPI, bbox_inches="tight", metadata={"Software": None})
     return buffer.getvalue()
 
 
@@ -216,7 +216,7 @@ def _display_size(png: bytes) -> tuple[int, int]:
 
     with Image.open(io.BytesIO(png)) as picture:
         width, height = picture.size
-    scale = mpl.rcParams["figure.dpi"] / PRINT_DPI
+    scale = mpl.rcParams["figure.dpi"] / _PRINT_DPI
     return round(width * scale), round(height * scale)
 
 
@@ -242,12 +242,12 @@ def choropleth(
     present = shapes[shapes[column].notna()]
     missing = shapes[shapes[column].isna()]
     if len(present):
-        present.plot(column=column, ax=ax, cmap=SEQUENTIAL_CMAP, edgecolor="white", linewidth=0.6,
+        present.plot(column=column, ax=ax, cmap=_SEQUENTIAL_CMAP, edgecolor="white", linewidth=0.6,
                      legend=True, vmin=vmin, vmax=vmax,
                      legend_kwds={"label": legend_label, "shrink": 0.7}, **kwargs)
     if len(missing):
-        missing.plot(ax=ax, color=MISSING_COLOUR, edgecolor="#555555", hatch=MISSING_HATCH, linewidth=0.6)
-        ax.legend(handles=[Patch(facecolor=MISSING_COLOUR, edgecolor="#555555", hatch=MISSING_HATCH,
+        missing.plot(ax=ax, color=_MISSING_COLOUR, edgecolor="#555555", hatch=_MISSING_HATCH, linewidth=0.6)
+        ax.legend(handles=[Patch(facecolor=_MISSING_COLOUR, edgecolor="#555555", hatch=_MISSING_HATCH,
                                  label=f"{missing_label} ({len(missing)} unit{'' if len(missing) == 1 else 's'})")],
                   loc="lower left", fontsize=8)
     if annotate:
@@ -395,7 +395,7 @@ def dot_interval(
         _, ax = plt.subplots(figsize=(8.5, max(2.5, 0.55 * len(frame) + 1.4)))
     rows = frame.reset_index(drop=True)
     for y, (_, row) in enumerate(rows.iterrows()):
-        look = poll_style(str(row[style])) if style is not None else {"color": PALETTE[0], "marker": "o"}
+        look = _poll_style(str(row[style])) if style is not None else {"color": PALETTE[0], "marker": "o"}
         point = float(row[estimate])
         if pd.isna(row[low]) or pd.isna(row[high]):
             ax.plot(point, y, marker=look["marker"], markersize=7, markerfacecolor="white",

@@ -6,24 +6,11 @@ and says which method it used.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-
-
-def percent(part: float, whole: float, digits: int | None = None) -> float:
-    """``part`` as a percentage of ``whole``: ``100 * part / whole`` (the one share computation of the project).
-
-    Refuses a ``whole`` that is not positive. ``digits=None`` (default) gives the unrounded derived share;
-    ``digits=2`` rounds like the commission, which publishes every percentage to two decimals, so a
-    recomputed figure can be set beside (or checked against) a published one.
-    """
-    if not whole > 0:
-        raise ValueError(f"the denominator must be positive, not {whole}")
-    value = 100.0 * float(part) / float(whole)
-    return value if digits is None else round(value, digits)
 
 
 @dataclass(frozen=True)
@@ -65,35 +52,6 @@ def effective_sample_size(n: float, design_effect: float) -> float:
     if design_effect < 1:
         raise ValueError(f"a design effect is at least 1 (no clustering), not {design_effect}")
     return n / design_effect
-
-
-def bootstrap_interval(
-    samples: Sequence[npt.ArrayLike],
-    statistic: Callable[..., float],
-    level: float = 0.95,
-    n_resamples: int = 9999,
-    seed: int = 2022,
-    method: str = "BCa",
-) -> Interval:
-    """Bootstrap interval of ``statistic`` over paired ``samples`` (rows resampled together).
-
-    Wraps :func:`scipy.stats.bootstrap` with a fixed seed so that notebook outputs are reproducible.
-    """
-    from scipy.stats import bootstrap
-
-    arrays = [np.asarray(s, dtype=float) for s in samples]
-    lengths = {len(a) for a in arrays}
-    if len(lengths) != 1:
-        raise ValueError(f"paired samples must have equal lengths, got {sorted(lengths)}")
-    if lengths.pop() < 3:
-        raise ValueError("a bootstrap needs at least 3 observations")
-    result = bootstrap(
-        tuple(arrays), statistic, paired=True, vectorized=False, confidence_level=level,
-        n_resamples=n_resamples, method=method, rng=np.random.default_rng(seed),
-    )
-    estimate = float(statistic(*arrays))
-    low, high = result.confidence_interval
-    return Interval(estimate, float(low), float(high), level, f"{method} bootstrap, {n_resamples} resamples")
 
 
 def implied_design_effect(share_pct: float, n: float, margin_pct: float, level: float = 0.95) -> float:

@@ -12,13 +12,13 @@ import pandas as pd
 
 from helpers import units
 
-MISSING = "not published"
+_MISSING = "not published"
 _SUFFIXES = (("_pct", " (%)"), ("_votes", " (votes)"))
 _UNIT_COLUMNS = ("unit_id", "parent_unit_id")
 
 
-def header(column: str) -> str:
-    """A plain-words header for a column name: ``yes_pct`` -> ``yes (%)``, ``took_part`` -> ``took part``."""
+def _header(column: str) -> str:
+    """A plain-words _header for a column name: ``yes_pct`` -> ``yes (%)``, ``took_part`` -> ``took part``."""
     text = column
     for suffix, replacement in _SUFFIXES:
         if text.endswith(suffix):
@@ -46,14 +46,14 @@ def readable(
     labels: Mapping[str, str] | None = None,
     *,
     decimals: int | Mapping[str, int] = 2,
-    missing: str = MISSING,
+    missing: str = _MISSING,
 ) -> pd.DataFrame:
     """A copy of ``frame`` as text for display.
 
-    - unit-id columns become English unit names (the column header says "unit");
+    - unit-id columns become English unit names (the column _header says "unit");
     - whole numbers get thousands separators, other numbers ``decimals`` places (per column if a mapping);
     - empty cells read ``missing`` ("not published" unless told otherwise), booleans "yes"/"no";
-    - headers come from ``labels`` where given, otherwise from :func:`header`.
+    - headers come from ``labels`` where given, otherwise from :func:`_header`.
     """
     labels = dict(labels or {})
     names = units.english_names()
@@ -66,5 +66,5 @@ def readable(
         places = decimals.get(column, 2) if isinstance(decimals, Mapping) else decimals
         integer_like = pd.api.types.is_integer_dtype(series.dtype)
         values = [int(v) if integer_like and pd.notna(v) else v for v in series.astype("object")]
-        shown[labels.get(column, header(str(column)))] = [_cell(v, places, missing) for v in values]
+        shown[labels.get(column, _header(str(column)))] = [_cell(v, places, missing) for v in values]
     return shown

@@ -27,7 +27,7 @@ _SEPARATORS = re.compile(r"[\s\-‐‑–—_.,()'’«»\"/]+")
 _AMBIGUOUS = "__ambiguous__"
 
 
-def normalise(name: str) -> str:
+def _normalise(name: str) -> str:
     """Case-fold, unify letters and separators: ``'Nur-Sultan (city)'`` -> ``'nur sultan city'``."""
     text = unicodedata.normalize("NFKC", name).casefold().replace("ё", "е")
     return " ".join(part for part in _SEPARATORS.split(text) if part)
@@ -69,7 +69,7 @@ def _indexes(folder: str | None) -> tuple[dict[str, str], dict[str, dict[str, st
     for _, row in units.iterrows():
         unit_id = str(row["unit_id"])
         for name in _names_of(row):
-            key = normalise(name)
+            key = _normalise(name)
             exact[key] = unit_id
             short = _strip_generic(key)
             if short:
@@ -93,37 +93,37 @@ def lookup(name: str, folder: Path | str | None = None) -> str:
     if not isinstance(name, str) or not name.strip():
         raise UnknownUnitError(str(name), [])
     exact, by_kind = _indexes(_folder_key(folder))
-    key = normalise(name)
+    key = _normalise(name)
     hint = _kind_hint(key)
     unit_id = exact.get(key)
     if unit_id is None:
         short = _strip_generic(key)
         unit_id = by_kind[hint].get(short) if hint else exact.get(short)
     if unit_id is None or unit_id == _AMBIGUOUS:
-        later = later_region(name, folder)
+        later = _later_region(name, folder)
         if later is not None:
             region, parent = later
             raise UnknownUnitError(name, [parent], note=f"{region} did not exist on 5 June 2022: it was part of "
                                    f"{english_names(folder)[parent]} then (data/unit_splits.csv).")
-        raise UnknownUnitError(name, suggest(name, folder))
+        raise UnknownUnitError(name, _suggest(name, folder))
     return unit_id
 
 
-def later_region(name: str, folder: Path | str | None = None) -> tuple[str, str] | None:
+def _later_region(name: str, folder: Path | str | None = None) -> tuple[str, str] | None:
     """(English name, parent unit_id) if ``name`` is a region created after 5 June 2022 (Abai, Jetisu, Ulytau)."""
     splits = load.table("unit_splits", folder)
-    key = _strip_generic(normalise(name))
+    key = _strip_generic(_normalise(name))
     for _, row in splits.iterrows():
         names = [str(row["new_region_en"]), str(row["new_region_iso"])]
-        if key and key in {_strip_generic(normalise(n)) for n in names}:
+        if key and key in {_strip_generic(_normalise(n)) for n in names}:
             return str(row["new_region_en"]), str(row["parent_unit_id"])
     return None
 
 
-def suggest(name: str, folder: Path | str | None = None, limit: int = 3) -> list[str]:
+def _suggest(name: str, folder: Path | str | None = None, limit: int = 3) -> list[str]:
     """English names of the units whose names are closest to ``name``."""
     index = _index(_folder_key(folder))
-    key = normalise(name)
+    key = _normalise(name)
     candidates = [k for k, v in index.items() if v != _AMBIGUOUS]
     close = difflib.get_close_matches(key, candidates, n=12, cutoff=0.5)
     close += [k for k in candidates if key and (k.startswith(key) or key in k.split())]
@@ -159,7 +159,7 @@ def named(frame: pd.DataFrame, column: str = "unit_id", as_: str = "unit",
         raise ValueError(f"the frame already has a column {as_!r}; choose another name with as_=")
     unknown = sorted({str(u) for u in frame[column].dropna()} - set(names))
     if unknown:
-        raise UnknownUnitError(unknown[0], suggest(unknown[0], folder))
+        raise UnknownUnitError(unknown[0], _suggest(unknown[0], folder))
     result = frame.copy()
     result.insert(list(frame.columns).index(column) + 1, as_,
                   frame[column].astype("object").map(lambda u: names.get(str(u)) if pd.notna(u) else pd.NA))

@@ -42,25 +42,6 @@ def test_design_effect_below_one_is_refused() -> None:
         stats.effective_sample_size(100, 0.5)
 
 
-def test_bootstrap_is_reproducible_and_covers_the_estimate() -> None:
-    rng = np.random.default_rng(1)
-    x = rng.normal(size=40)
-    y = 0.8 * x + rng.normal(scale=0.5, size=40)
-    corr = lambda a, b: float(np.corrcoef(a, b)[0, 1])  # noqa: E731
-    first = stats.bootstrap_interval([x, y], corr, n_resamples=999)
-    second = stats.bootstrap_interval([x, y], corr, n_resamples=999)
-    assert first == second
-    assert first.low < first.estimate < first.high
-    assert first.low > 0.5, "a strong correlation's interval should stay well above zero"
-
-
-def test_bootstrap_refuses_unpaired_or_tiny_samples() -> None:
-    with pytest.raises(ValueError, match="equal lengths"):
-        stats.bootstrap_interval([[1, 2, 3], [1, 2]], lambda a, b: 0.0)
-    with pytest.raises(ValueError, match="at least 3"):
-        stats.bootstrap_interval([[1, 2], [1, 2]], lambda a, b: 0.0)
-
-
 def test_implied_design_effect_inverts_the_margin_of_a_clustered_sample() -> None:
     from scipy.stats import norm
 

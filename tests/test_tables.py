@@ -23,19 +23,19 @@ def test_labels_and_per_column_decimals_win() -> None:
 
 
 def test_header_spells_out_suffixes() -> None:
-    assert tables.header("no_votes") == "no (votes)"
-    assert tables.header("both_marked_pct") == "both marked (%)"
-    assert tables.header("took_part") == "took part"
+    assert tables._header("no_votes") == "no (votes)"
+    assert tables._header("both_marked_pct") == "both marked (%)"
+    assert tables._header("took_part") == "took part"
 
 
 def test_every_exit_poll_organisation_and_city_has_one_distinct_style() -> None:
     from helpers import plots
 
     organisations = set(load.table("exit_polls")["organisation_en"].astype(str))
-    styles = [tuple(sorted(plots.poll_style(o).items())) for o in sorted(organisations)]
+    styles = [tuple(sorted(plots._poll_style(o).items())) for o in sorted(organisations)]
     assert len({plots.poll_label(o) for o in organisations}) == len(organisations)
     assert len(set(styles)) == len(organisations)
     cities = load.table("units").query("kind == 'city'")["unit_id"].astype(str)
     city_styles = {tuple(sorted(plots.unit_style(c).items())) for c in cities}
     assert len(city_styles) == 3
-    assert plots.unit_style("akmola") == plots.unit_style("pavlodar") == plots.OBLAST_STYLE
+    assert plots.unit_style("akmola") == plots.unit_style("pavlodar") == plots._OBLAST_STYLE
