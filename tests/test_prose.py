@@ -6,6 +6,7 @@ The matching rules and the one list of deliberate exceptions are in ``tests/pros
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -98,3 +99,17 @@ def prose_env() -> str:
     from helpers.load import DATA_DIR_ENV
 
     return DATA_DIR_ENV
+
+
+def test_each_readme_finding_names_sections_its_notebooks_have() -> None:
+    """A finding's "where it comes from" names notebook sections (“…”); each must be a heading of that notebook."""
+    rows = [line for line in prose.readme_findings(ROOT / "README.md").splitlines() if line.startswith("| **")]
+    assert len(rows) >= 8, "the README's findings table is nearly empty"
+    for row in rows:
+        where = row.rsplit("| [", 1)[1]
+        for target, sections in re.findall(r"\]\(notebooks/([^)]+)\)((?:[,;]? (?:and )?“[^”]+”)*)", where):
+            headings = {line.lstrip("#").strip() for cell in prose.notebook_cells(ROOT / "notebooks" / target)
+                        if cell.get("cell_type") == "markdown"
+                        for line in "".join(cell.get("source", [])).splitlines() if line.startswith("#")}  # type: ignore[arg-type]
+            for section in re.findall(r"“([^”]+)”", sections):
+                assert section in headings, f"README finding points to “{section}” in {target}: no such heading"
