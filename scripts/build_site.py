@@ -1,9 +1,13 @@
-"""Main job: execute every notebook in a fresh kernel, write normalised outputs back, build the site.
+"""Main job: execute the notebooks whose inputs changed in fresh kernels, write outputs back, build the site.
 
-    .venv/bin/python scripts/build_site.py               # execute (2 parallel kernels) + render _site/
+    .venv/bin/python scripts/build_site.py               # execute what changed (2 kernels) + render _site/
+    .venv/bin/python scripts/build_site.py --rerun       # execute every notebook (what `make rerun` does)
     .venv/bin/python scripts/build_site.py --no-execute  # render the committed outputs only
     .venv/bin/python scripts/build_site.py --jobs 1 --out /tmp/site
 
+A notebook is executed only when its code, the helpers, the data, the lock file, the Python version or
+the executor changed since its stored outputs were written (digests in notebooks/digests.json, see
+scripts/digests.py); every cell runs under the watchdog of scripts/site_execute.py (60 s per cell).
 A notebook is written back only if it ran without error (and only if its bytes changed); any
 failure stops the job with a non-zero exit naming the notebook and the cell, and the previous
 site stays in place: pages are built in a temporary folder that replaces ``_site/`` at the end.
@@ -14,6 +18,7 @@ absolute paths). Rendering details and the choice of nbconvert are in ``scripts/
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -24,13 +29,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-# nbformat -> jsonschema imports rfc3987_syntax when present, which compiles a grammar for ~1.7 s;
-# notebook validation never checks the "iri" formats it serves, so mark it absent (ImportError is
-# handled by jsonschema). Saves that time on every run of the job.
+import yaml
+
+# Run as `python scripts/build_site.py`: Python puts scripts/ first on sys.path, so the sibling modules
+# below import as they are. nbformat -> jsonschema imports rfc3987_syntax when present, which compiles
+# a grammar for ~1.7 s; notebook validation never checks the "iri" formats it serves, so mark it absent
+# (ImportError is handled by jsonschema). Saves that time on every run of the job.
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
 
-from site_execute import RunResult, file_digest, run_all, write_if_changed  # noqa: E402 (after the two lines above)
+import digests  # noqa: E402 (after the line above)
+from site_execute import CELL_TIMEOUT, RunResult, file_digest, run_all, write_if_changed  # noqa: E402
 from site_render import (  # noqa: E402
     LinkMapper,
     NotebookInfo,
@@ -40,6 +48,7 @@ from site_render import (  # noqa: E402
     marker_block,
     network_problems,
     notebook_info_from_text,
+    page_sections,
     read_notebook_info,
     readme_intro,
     thumbnail,
@@ -48,8 +57,13 @@ from site_render import (  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
-PAGE_LIMIT = 1_500_000  # bytes, any single file of the site
-SITE_LIMIT = 10_000_000  # bytes, the whole site
+PAGE_LIMIT = 1_500_000  # bytes, any HTML page or stylesheet: what a reader loads on opening a page
+# Downloads (chart PNGs at print resolution, the .ipynb files that hold those PNGs again as base64)
+# are fetched only when clicked, so they have a limit of their own; the whole site grew with them
+# (200 dpi PNGs have four times the pixels, and every chart now exists as PNG file and in its .ipynb).
+DOWNLOAD_LIMIT = 5_000_000  # bytes, any other single file (the largest .ipynb is about 2.4 MB)
+SITE_LIMIT = 30_000_000  # bytes, the whole site (about 15 MB with 28 of ~45 charts at 200 dpi)
+PAGE_SUFFIXES = (".html", ".css")
 PLACEHOLDER_README = "# Data package\n\nThe data README has not been written yet.\n"
 
 
@@ -62,11 +76,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-execute", action="store_true", help="render the committed outputs only")
     parser.add_argument("--jobs", type=int, default=2, help="notebooks executed in parallel (default 2)")
-    parser.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell (default 600)")
+    parser.add_argument(
+        "--rerun", action="store_true", help="execute every notebook, even those whose inputs did not change"
+    )
+    parser.add_argument(
+        "--timeout", type=int, default=CELL_TIMEOUT, help=f"seconds allowed per cell (default {CELL_TIMEOUT})"
+    )
+    parser.add_argument("--timings", type=Path, help="also write per-notebook execution times to this JSON file")
     parser.add_argument("--out", type=Path, default=ROOT / "_site", help="site folder (default _site/)")
     parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks", help="notebooks folder")
     parser.add_argument("--data", type=Path, default=ROOT / "data", help="data package folder")
     parser.add_argument("--readme", type=Path, default=ROOT / "README.md", help="project README (findings)")
+    parser.add_argument("--citation", type=Path, default=ROOT / "CITATION.cff", help="citation file (index page)")
     return parser.parse_args(argv)
 
 
@@ -84,10 +105,42 @@ def find_notebooks(folder: Path) -> list[Path]:
     return sorted(folder.glob(NOTEBOOK_GLOB))
 
 
-def execute(paths: list[Path], jobs: int, timeout: int, on_success: Callable[[Path, str], None]) -> None:
-    """Run the notebooks; write back and hand on the successful ones; raise BuildError on any failure."""
+def stale_notebooks(paths: list[Path], rerun: bool) -> dict[Path, dict[str, str]]:
+    """The notebooks to execute, each with its current input digests (see scripts/digests.py).
+
+    Without ``rerun`` only those whose inputs (or stored outputs) differ from their record.
+    """
+    if not paths:
+        return {}
+    shared = digests.shared_inputs()
+    records = digests.load_records(paths[0].parent)
+    stale: dict[Path, dict[str, str]] = {}
+    fresh: list[str] = []
+    for path in paths:
+        inputs = digests.inputs_of(path, shared)
+        reason = "--rerun" if rerun else digests.stale_reason(path, inputs, records)
+        if reason:
+            stale[path] = inputs
+            print(f"to run   {path.name} ({reason})", flush=True)
+        else:
+            fresh.append(path.stem[:2])
+    if fresh:
+        print(f"up to date (inputs unchanged, not executed): {', '.join(fresh)}", flush=True)
+    return stale
+
+
+def execute(paths: list[Path], args: argparse.Namespace, on_success: Callable[[Path, str], None]) -> list[RunResult]:
+    """Run the notebooks whose inputs changed; write back, record and hand on the successful ones.
+
+    Returns the results of those executed; raises BuildError on any failure (after recording the
+    notebooks that did succeed).
+    """
+    stale = stale_notebooks(paths, args.rerun)
     failures: list[RunResult] = []
-    for result in run_all(paths, jobs, timeout):
+    results: list[RunResult] = []
+    written: dict[str, dict[str, str]] = {}
+    for result in run_all(list(stale), args.jobs, args.timeout):
+        results.append(result)
         if not result.ok:
             failures.append(result)
             print(f"FAILED   {result.path.name} ({result.seconds:.1f} s)", flush=True)
@@ -96,14 +149,45 @@ def execute(paths: list[Path], jobs: int, timeout: int, on_success: Callable[[Pa
             state = "NOT written back: the file was saved by someone else during the run"
         else:
             state = "updated" if write_if_changed(result.path, result.text) else "unchanged"
-        print(f"executed {result.path.name} ({result.seconds:.1f} s, {state})", flush=True)
+            written[result.path.name] = digests.record_for(stale[result.path], result.text)
+        number, seconds = result.slowest_cell
+        print(
+            f"executed {result.path.name} ({result.seconds:.1f} s: kernel up in {result.kernel_start:.1f} s, "
+            f"cells {result.cell_seconds:.1f} s, slowest cell {number} {seconds:.1f} s; {state})",
+            flush=True,
+        )
         for warning in result.warnings:
             print(f"  warning: {warning}", flush=True)
         if not failures:
             on_success(result.path, result.text)
+    if paths:
+        digests.update_records(paths[0].parent, written, keep_only=[path.name for path in paths])
     if failures:
         reports = "\n\n".join(f.error for f in failures)
         raise BuildError(f"notebook execution failed (nothing written back for it):\n{reports}")
+    return results
+
+
+def site_inputs(args: argparse.Namespace) -> str:
+    """Digest of everything a build reads (notebooks, READMEs, data, templates, scripts, lock, options)."""
+    options = f"{args.out}|{args.readme}|{args.data}|{args.notebooks}".encode()
+    read = [args.notebooks, args.data, args.readme, args.citation, ROOT / "site_template", ROOT / "scripts"]
+    return f"{digests.tree_digest([*read, ROOT / 'requirements.lock'])}-{hashlib.sha256(options).hexdigest()[:16]}"
+
+
+def write_timings(path: Path, results: list[RunResult], seconds: float) -> None:
+    """Per-notebook execution figures of this job as JSON (read by bench/bench.py)."""
+    notebooks = [
+        {
+            "name": r.path.name,
+            "seconds": round(r.seconds, 3),
+            "kernel_start": round(r.kernel_start, 3),
+            "cell_seconds": round(r.cell_seconds, 3),
+            "slowest_cell": [r.slowest_cell[0], round(r.slowest_cell[1], 3)],
+        }
+        for r in results
+    ]
+    path.write_text(json.dumps({"job_seconds": round(seconds, 3), "executed": notebooks}, indent=1) + "\n")
 
 
 def load_datapackage(data_dir: Path) -> dict[str, Any]:
@@ -163,7 +247,9 @@ class SiteBuild:
         self.package_files = resource_paths(self.package, args.data)
         files = [rel for _, rel in self.package_files]
         self.links = LinkMapper(published_files(self.infos, files, bool(self.package)))
+        self.links.add_site_files(["search.html", "CITATION.cff"])
         self.rendered: set[str] = set()
+        self.sections: dict[str, list[dict[str, str]]] = {}  # page -> its sections, for the search index
 
     def notebook_executed(self, path: Path, text: str) -> None:
         """Render the page of a freshly executed notebook from its normalised text."""
@@ -176,8 +262,14 @@ class SiteBuild:
         info = self.infos[position]
         prev = self.infos[position - 1] if position > 0 else None
         nxt = self.infos[position + 1] if position + 1 < len(self.infos) else None
-        html = self.renderer.notebook_page(info, prev, nxt)
-        write_text(self.staging / info.page, self.links.rewrite(html, "notebooks", info.page))
+        page = self.renderer.notebook_page(info, prev, nxt)
+        for rel, content in page.files.items():  # chart and table downloads, the .ipynb
+            (self.staging / rel).parent.mkdir(parents=True, exist_ok=True)
+            (self.staging / rel).write_bytes(content)
+        self.links.add_site_files(list(page.files))
+        html = self.links.rewrite(page.html, "notebooks", info.page)
+        write_text(self.staging / info.page, html)
+        self.sections[info.page] = page_sections(html, info.page, info.title)
         if info.key_png:
             (self.staging / "img").mkdir(exist_ok=True)
             (self.staging / "img" / f"{info.stem}.png").write_bytes(thumbnail(info.key_png))
@@ -189,6 +281,7 @@ class SiteBuild:
         readme = readme_path.read_text(encoding="utf-8") if readme_path.exists() else PLACEHOLDER_README
         html = self.links.rewrite(self.renderer.data_page(readme), "data", "data/README.html")
         write_text(self.staging / "data/README.html", html)
+        self.sections["data/README.html"] = page_sections(html, "data/README.html", "Data package")
         if self.package:
             copy_file(self.args.data / "datapackage.json", self.staging / "data/datapackage.json")
         for _, rel in self.package_files:
@@ -202,8 +295,25 @@ class SiteBuild:
         resources = [
             {"name": rel, "title": res.get("title", ""), "href": f"data/{rel}"} for res, rel in self.package_files
         ]
-        index = self.renderer.index_page(self.infos, findings, package_sources(self.package), resources)
-        write_text(self.staging / "index.html", self.links.rewrite(index, "", "index.html"))
+        citation = load_citation(self.args.citation)
+        if citation:
+            copy_file(self.args.citation, self.staging / "CITATION.cff")
+        index = self.renderer.index_page(
+            self.infos, findings, package_sources(self.package), resources, citation,
+            card_links=lambda html: self.links.rewrite(html, "notebooks", "index.html"),
+        )
+        html = self.links.rewrite(index, "", "index.html")
+        write_text(self.staging / "index.html", html)
+        self.sections["index.html"] = page_sections(html, "index.html", self.renderer.config["title"])
+
+    def write_search_and_assets(self) -> None:
+        """The search page (index of every section of every page, in site order) and the shared stylesheets."""
+        order = ["index.html", *(info.page for info in self.infos), "data/README.html"]
+        entries = [entry for page in order for entry in self.sections.get(page, [])]
+        write_text(self.staging / "search.html", self.renderer.search_page(entries))
+        for rel, content in self.renderer.assets().items():
+            (self.staging / rel).parent.mkdir(parents=True, exist_ok=True)
+            (self.staging / rel).write_bytes(content)
 
     def finish(self) -> list[str]:
         """Render the remaining pages; return warnings (links the site does not publish)."""
@@ -212,7 +322,21 @@ class SiteBuild:
                 self.write_notebook_page(position)
         self.write_data_pages()
         self.write_index()
+        self.write_search_and_assets()
         return [f"link not published in the site: {item}" for item in self.links.unresolved]
+
+
+def load_citation(path: Path) -> dict[str, Any]:
+    """CITATION.cff as a dict ({} when absent); a file that is not a YAML mapping stops the job."""
+    if not path.exists():
+        return {}
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise BuildError(f"{display_path(path)}: not valid YAML ({exc})") from None
+    if not isinstance(loaded, dict):
+        raise BuildError(f"{display_path(path)}: expected a mapping of CFF keys (title, authors, version, ...)")
+    return loaded
 
 
 def check_site(staging: Path) -> list[tuple[str, int]]:
@@ -223,13 +347,14 @@ def check_site(staging: Path) -> list[tuple[str, int]]:
     for path in sorted(p for p in staging.rglob("*") if p.is_file()):
         rel = path.relative_to(staging).as_posix()
         sizes.append((rel, path.stat().st_size))
-        if path.suffix == ".html":
+        if path.suffix in PAGE_SUFFIXES:
             html = path.read_text(encoding="utf-8")
             problems += network_problems(html, rel)
             if absolute_root in html:
                 problems.append(f"{rel}: contains the absolute path of the repository")
-        if path.stat().st_size > PAGE_LIMIT:
-            problems.append(f"{rel}: {path.stat().st_size / 1e6:.2f} MB > {PAGE_LIMIT / 1e6:.1f} MB per page")
+        limit, what = (PAGE_LIMIT, "page") if path.suffix in PAGE_SUFFIXES else (DOWNLOAD_LIMIT, "download")
+        if path.stat().st_size > limit:
+            problems.append(f"{rel}: {path.stat().st_size / 1e6:.2f} MB > {limit / 1e6:.1f} MB per {what}")
     total = sum(size for _, size in sizes)
     if total > SITE_LIMIT:
         problems.append(f"site is {total / 1e6:.2f} MB > {SITE_LIMIT / 1e6:.0f} MB")
@@ -270,12 +395,19 @@ def main(argv: list[str] | None = None) -> int:
     staging.chmod(0o755)
     try:
         site = SiteBuild(args, paths, staging)
-        if not args.no_execute and paths:
-            execute(paths, args.jobs, args.timeout, site.notebook_executed)
+        results = execute(paths, args, site.notebook_executed) if not args.no_execute and paths else []
+        inputs = site_inputs(args)
+        if not results and digests.site_is_current(args.out, inputs):
+            shutil.rmtree(staging, ignore_errors=True)
+            print(f"site up to date: {display_path(args.out)}/ was built from these same inputs, nothing to render")
+            if args.timings:
+                write_timings(args.timings, results, time.perf_counter() - started)
+            return 0
         for warning in site.finish():
             print(f"warning: {warning}")
         sizes = check_site(staging)
         swap_into_place(staging, args.out)
+        digests.stamp_site(args.out, inputs)
     except BuildError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         print(f"error: {exc}\nThe previous site (if any) was left unchanged.", file=sys.stderr)
@@ -286,6 +418,8 @@ def main(argv: list[str] | None = None) -> int:
     print_sizes(sizes)
     print(f"built {len(paths)} notebook pages in {time.perf_counter() - started:.1f} s")
     print(f"open the site: {display_path(args.out / 'index.html')}")
+    if args.timings:
+        write_timings(args.timings, results, time.perf_counter() - started)
     return 0
 
 

@@ -16,14 +16,14 @@ ENVIRONMENT = ROOT / "environment.yml"
 PYTHON_VERSION = "3.11"
 HEADER = """\
 # Generated from requirements.lock by scripts/sync_environment.py: do not edit by hand.
-# Conda/Binder route: `conda env create -f environment.yml`. The pip route is `make env`.
+# Conda/Binder route: `conda env create -f environment.yml`. The other route is `make env` (uv, or pip).
 # Both install exactly the versions pinned in requirements.lock.
 name: kz-referendum-2022
 channels:
   - conda-forge
 dependencies:
   - python={python}
-  - pip
+  - pip={pip}
   - pip:
 """
 
@@ -35,9 +35,13 @@ def locked_requirements(lock: Path = LOCK) -> list[str]:
 
 
 def render_environment(requirements: list[str]) -> str:
-    """The environment.yml text for these pinned requirements (plus the project itself, editable)."""
-    body = "".join(f"      - {req}\n" for req in requirements)
-    return HEADER.format(python=PYTHON_VERSION) + body + "      - -e .\n"
+    """The environment.yml text for these pinned requirements (plus the project itself, editable).
+
+    pip itself is pinned as a conda package (conda installs it before running the pip section).
+    """
+    pip = next((req.partition("==")[2] for req in requirements if req.lower().startswith("pip==")), "")
+    body = "".join(f"      - {req}\n" for req in requirements if not req.lower().startswith("pip=="))
+    return HEADER.format(python=PYTHON_VERSION, pip=pip).replace("pip=\n", "pip\n") + body + "      - -e .\n"
 
 
 def main(argv: list[str] | None = None) -> int:
