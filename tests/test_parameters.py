@@ -15,10 +15,10 @@ from typing import Any
 import papermill
 import pytest
 
+from tests import notebook_runs
 from tests.conftest import ROOT
 
 NOTEBOOKS = ROOT / "notebooks"
-CELL_TIMEOUT = 60  # seconds, the same bound as the main job and nbval (see README, "Speed and memory")
 
 # notebook stem -> (other parameters, a text that must then appear in the outputs, and not before)
 OTHER_VALUES: dict[str, tuple[dict[str, Any], str]] = {
@@ -73,11 +73,8 @@ def output_text(nb: dict[str, Any]) -> str:
 
 
 def run(path: Path, out: Path, parameters: dict[str, Any]) -> dict[str, Any]:
-    """Execute a copy of the notebook with the parameters injected; return the executed notebook."""
-    result = papermill.execute_notebook(str(path), str(out), parameters=parameters, cwd=str(NOTEBOOKS),
-                                        kernel_name="python3", progress_bar=False, log_output=False,
-                                        execution_timeout=CELL_TIMEOUT)
-    return dict(result)
+    """Execute a copy of the notebook with the parameters injected (the main job's bounds); return it."""
+    return dict(notebook_runs.run_with_parameters(path, out, parameters))
 
 
 def test_at_least_five_notebooks_have_a_parameters_cell_and_each_is_tried() -> None:
