@@ -18,7 +18,7 @@ _UNIT_COLUMNS = ("unit_id", "parent_unit_id")
 
 
 def _header(column: str) -> str:
-    """A plain-words _header for a column name: ``yes_pct`` -> ``yes (%)``, ``took_part`` -> ``took part``."""
+    """A plain-words header for a column name: ``yes_pct`` -> ``yes (%)``, ``took_part`` -> ``took part``."""
     text = column
     for suffix, replacement in _SUFFIXES:
         if text.endswith(suffix):
@@ -50,10 +50,11 @@ def readable(
 ) -> pd.DataFrame:
     """A copy of ``frame`` as text for display.
 
-    - unit-id columns become English unit names (the column _header says "unit");
+    - unit-id columns become English unit names (the column header says "unit");
     - whole numbers get thousands separators, other numbers ``decimals`` places (per column if a mapping);
     - empty cells read ``missing`` ("not published" unless told otherwise), booleans "yes"/"no";
-    - headers come from ``labels`` where given, otherwise from :func:`_header`.
+    - headers come from ``labels`` where given, otherwise from :func:`_header`;
+    - a plain row-number index is left blank (a meaningful index, such as units or hours, is kept).
     """
     labels = dict(labels or {})
     names = units.english_names()
@@ -67,4 +68,6 @@ def readable(
         integer_like = pd.api.types.is_integer_dtype(series.dtype)
         values = [int(v) if integer_like and pd.notna(v) else v for v in series.astype("object")]
         shown[labels.get(column, _header(str(column)))] = [_cell(v, places, missing) for v in values]
+    if isinstance(frame.index, pd.RangeIndex):  # row numbers 0, 1, 2 mean nothing to a reader
+        shown.index = pd.Index([""] * len(shown))
     return shown

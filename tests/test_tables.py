@@ -39,3 +39,12 @@ def test_every_exit_poll_organisation_and_city_has_one_distinct_style() -> None:
     city_styles = {tuple(sorted(plots.unit_style(c).items())) for c in cities}
     assert len(city_styles) == 3
     assert plots.unit_style("akmola") == plots.unit_style("pavlodar") == plots._OBLAST_STYLE
+
+
+def test_readable_blanks_row_numbers_but_keeps_a_meaningful_index() -> None:
+    import pandas as pd
+
+    numbered = tables.readable(pd.DataFrame({"turnout_pct": [68.05, 63.66]}))
+    assert list(numbered.index) == ["", ""] and "0" not in numbered.to_string().split()
+    by_hour = tables.readable(pd.DataFrame({"turnout_pct": [28.59, 68.44]}, index=pd.Index([10, 22], name="hour")))
+    assert list(by_hour.index) == [10, 22]
