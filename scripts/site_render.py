@@ -140,16 +140,19 @@ def extract_title(nb: Any, fallback: str) -> str:
 
 
 def extract_in_short(nb: Any) -> list[str]:
-    """Markdown items of the bullet list in the cell that starts with an "In short" heading."""
+    """Markdown items of the bullet list under the "In short" heading (in its own cell or after the title)."""
     for cell in nb.cells:
         if cell.cell_type != "markdown":
             continue
         lines = cell.source.strip().splitlines()
-        first = HEADING_RE.match(lines[0]) if lines else None
-        if not first or not first.group(2).lower().startswith("in short"):
+        starts = [i for i, line in enumerate(lines)
+                  if (m := HEADING_RE.match(line)) and m.group(2).lower().startswith("in short")]
+        if not starts:
             continue
         items: list[str] = []
-        for line in lines[1:]:
+        for line in lines[starts[0] + 1:]:
+            if HEADING_RE.match(line):
+                break  # the next section
             match = LIST_ITEM_RE.match(line)
             if match:
                 items.append(match.group(1).strip())
