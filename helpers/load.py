@@ -54,7 +54,7 @@ def _resolve(folder: Path | str | None) -> Path:
     return Path(folder) if folder is not None else data_dir()
 
 
-def descriptor(folder: Path | str | None = None) -> dict[str, Any]:
+def _descriptor(folder: Path | str | None = None) -> dict[str, Any]:
     """Return the parsed ``datapackage.json`` of the data folder."""
     path = _resolve(folder) / "datapackage.json"
     stat = _stat_or_fail(path, "the data package descriptor")
@@ -78,18 +78,18 @@ def _stat_or_fail(path: Path, what: str) -> os.stat_result:
         raise DataError(f"{path}: file not found ({what}); expected it in the data folder") from None
 
 
-def resource_names(folder: Path | str | None = None) -> list[str]:
+def _resource_names(folder: Path | str | None = None) -> list[str]:
     """Names of the tabular resources in the data package, in the order it lists them."""
-    return [r["name"] for r in descriptor(folder)["resources"] if "schema" in r]
+    return [r["name"] for r in _descriptor(folder)["resources"] if "schema" in r]
 
 
 def _resource(name: str, folder: Path | str | None) -> dict[str, Any]:
-    package = descriptor(folder)
+    package = _descriptor(folder)
     for resource in package["resources"]:
         if resource.get("name") == name and "schema" in resource:
             found: dict[str, Any] = resource
             return found
-    known = resource_names(folder)
+    known = _resource_names(folder)
     hint = difflib.get_close_matches(name, known, n=3)
     suggestion = f" Did you mean: {', '.join(hint)}?" if hint else ""
     raise DataError(
@@ -124,7 +124,7 @@ def published_text(name: str, folder: Path | str | None = None) -> pd.DataFrame:
 
 def load_all(folder: Path | str | None = None) -> dict[str, pd.DataFrame]:
     """Return every table of the data package, validated and typed, by name."""
-    return {name: table(name, folder) for name in resource_names(folder)}
+    return {name: table(name, folder) for name in _resource_names(folder)}
 
 
 @lru_cache(maxsize=64)

@@ -22,7 +22,7 @@ def fingerprint(folder: Path) -> dict[str, str]:
 def test_every_resource_loads_and_data_is_untouched() -> None:
     before = fingerprint(DATA)
     tables = load.load_all()
-    assert set(tables) == set(load.resource_names())
+    assert set(tables) == set(load._resource_names())
     assert all(len(frame) > 0 for frame in tables.values())
     assert fingerprint(DATA) == before
 
@@ -100,12 +100,12 @@ def resave_as_spreadsheet(path: Path) -> None:
 
 
 def test_tables_resaved_with_bom_and_crlf_load_identically(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for resource in load.descriptor(data_copy)["resources"]:
+    for resource in load._descriptor(data_copy)["resources"]:
         if "schema" in resource:  # every table of the package
             resave_as_spreadsheet(data_copy / resource["path"])
     national = data_copy / "national_results.csv"
     assert national.read_bytes().startswith(b"\xef\xbb\xbfreferendum_date,") and b"\r\n" in national.read_bytes()
-    for name in load.resource_names():
+    for name in load._resource_names():
         pd.testing.assert_frame_equal(load.table(name, data_copy), load.table(name), obj=name)
         pd.testing.assert_frame_equal(load.published_text(name, data_copy), load.published_text(name), obj=name)
     monkeypatch.setenv(load.DATA_DIR_ENV, str(data_copy))  # the same through the environment variable
