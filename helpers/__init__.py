@@ -4,10 +4,14 @@ Submodules (imported on use, so ``import helpers`` stays cheap):
 
 - :mod:`helpers.load` - validated, typed tables from ``data/`` (the Frictionless Data Package)
 - :mod:`helpers.units` - unit (region) name and code lookup
-- :mod:`helpers.stats` - confidence intervals and bootstraps
-- :mod:`helpers.plots` - the house chart style, source lines and the choropleth
+- :mod:`helpers.params` - checks of a notebook's parameters cell, with one-line answers
+- :mod:`helpers.stats` - intervals for samples, design effects, rank correlations, permutation p-values
+- :mod:`helpers.plots` - the house chart style, the chart output (picture + data) and the generic builders
+- :mod:`helpers.tables` - tables for readers
+
+The analysis itself lives in the notebooks; this package holds only what they share.
 """
 
-from helpers.errors import DataError, UnknownUnitError
+from helpers.errors import DataError, ParameterError, UnknownUnitError
 
-__all__ = ["DataError", "UnknownUnitError"]
+__all__ = ["DataError", "ParameterError", "UnknownUnitError"]
