@@ -229,7 +229,6 @@ def choropleth(
     missing_label: str = "no published figure",
     vmin: float | None = None,
     vmax: float | None = None,
-    annotate: bool = False,
     **kwargs: Any,
 ) -> Axes:
     """Map ``column`` over the units; units with no value are white with grey hatching and labelled.
@@ -250,20 +249,9 @@ def choropleth(
         ax.legend(handles=[Patch(facecolor=_MISSING_COLOUR, edgecolor="#555555", hatch=_MISSING_HATCH,
                                  label=f"{missing_label} ({len(missing)} unit{'' if len(missing) == 1 else 's'})")],
                   loc="lower left", fontsize=8)
-    if annotate:
-        _annotate_units(shapes, column, ax)
     ax.set_axis_off()
     ax.set_aspect(1.6)  # about right for Kazakhstan's latitudes in plain lon/lat
     return ax
-
-
-def _annotate_units(shapes: geopandas.GeoDataFrame, column: str, ax: Axes) -> None:
-    for _, row in shapes.iterrows():
-        point = row.geometry.representative_point()
-        value = row[column]
-        text = "–" if value is None or value != value else f"{value:.1f}"
-        ax.annotate(text, (point.x, point.y), ha="center", va="center", fontsize=8,
-                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
 
 
 _CALLOUT_OFFSETS = {"nur_sultan": (3.5, 3.0), "almaty_city": (4.0, -2.2), "shymkent": (-6.0, -1.8)}  # degrees

@@ -164,3 +164,37 @@ def named(frame: pd.DataFrame, column: str = "unit_id", as_: str = "unit",
     result.insert(list(frame.columns).index(column) + 1, as_,
                   frame[column].astype("object").map(lambda u: names.get(str(u)) if pd.notna(u) else pd.NA))
     return result
+
+
+CAPITAL_UTC_OFFSET_2022 = 6  # the capital's clock, on which the commission reported on 5 June 2022
+POLLS_OPEN_LOCAL, POLLS_CLOSE_LOCAL = 7, 20  # polls were open 07:00-20:00 on each unit's own clock
+
+
+def _offsets(unit_ids: pd.Series, folder: Path | str | None) -> pd.Series:
+    """Each row's unit's UTC offset on 5 June 2022 (NA where the row is not a unit, e.g. national)."""
+    table = load.table("units", folder).set_index("unit_id")["polling_utc_offset"]
+    offsets = dict(zip(table.index.astype(str), table.astype(int), strict=True))
+    known = unit_ids.dropna().astype(str)
+    unknown = sorted(set(known) - set(offsets))
+    if unknown:
+        raise UnknownUnitError(unknown[0], _suggest(unknown[0], folder))
+    return unit_ids.astype("object").map(lambda u: offsets[str(u)] if pd.notna(u) else pd.NA).astype("Int64")
+
+
+def local_hour(unit_ids: pd.Series, capital_hours: pd.Series | int, folder: Path | str | None = None) -> pd.Series:
+    """The hour of a capital-time report on each unit's own clock on 5 June 2022 (five units kept UTC+5)."""
+    return capital_hours - (CAPITAL_UTC_OFFSET_2022 - _offsets(unit_ids, folder))
+
+
+def polls_close_hour(unit_ids: pd.Series, folder: Path | str | None = None) -> pd.Series:
+    """When each unit's polls closed on 5 June 2022, in capital time: 20:00 in the east, 21:00 on UTC+5."""
+    return POLLS_CLOSE_LOCAL + (CAPITAL_UTC_OFFSET_2022 - _offsets(unit_ids, folder))
+
+
+def polls_open(unit_ids: pd.Series, capital_hours: pd.Series | int, folder: Path | str | None = None) -> pd.Series:
+    """Whether each unit's polls were still open at a capital-time report on 5 June 2022 (False for non-units).
+
+    A report that repeats the unit's previous figure while its polls were open is carried forward, not a count.
+    """
+    hours = local_hour(unit_ids, capital_hours, folder)
+    return (hours.ge(POLLS_OPEN_LOCAL) & hours.lt(POLLS_CLOSE_LOCAL)).fillna(False).astype(bool)

@@ -116,3 +116,16 @@ def test_named_puts_english_names_beside_the_ids_and_refuses_unknown_ids() -> No
         units.named(pd.DataFrame({"unit_id": ["abay"]}))
     with pytest.raises(ValueError, match="already has a column 'unit'"):
         units.named(shown)
+
+
+def test_the_polling_clock_of_5_june_2022() -> None:
+    import pandas as pd
+
+    ids = pd.Series(["aktobe", "akmola", None])
+    assert units.local_hour(ids, 20).isna().tolist() == [False, False, True]
+    assert list(units.local_hour(ids, 20).iloc[:2]) == [19, 20]  # Aktobe kept UTC+5: an hour behind the capital
+    assert list(units.polls_close_hour(ids).iloc[:2]) == [21, 20]
+    assert list(units.polls_open(ids, 20)) == [True, False, False]  # the national row is no unit
+    assert list(units.polls_open(ids, pd.Series([22, 18, 18]))) == [False, True, False]
+    with pytest.raises(UnknownUnitError, match="'abai'"):
+        units.polls_open(pd.Series(["abai"]), 20)
