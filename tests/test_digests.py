@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -65,14 +66,6 @@ def test_nothing_changed_means_up_to_date(project: Path) -> None:
     assert reason(project) == ""
 
 
-def test_editing_prose_executes_nothing(project: Path) -> None:
-    path = project / "notebooks/01_first.ipynb"
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    nb["cells"][0]["source"] = "# A better title"
-    write(path, nb)
-    assert reason(project) == ""
-
-
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
@@ -89,28 +82,33 @@ def test_a_changed_shared_input_executes_again(project: Path, change: Any, expec
     assert reason(project) == expected
 
 
-def test_changed_code_or_parameter_executes_again(project: Path) -> None:
+def _set(cell: int, key: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    def change(nb: dict[str, Any]) -> None:
+        if key == "tags":
+            nb["cells"][cell]["metadata"]["tags"] = value
+        else:
+            nb["cells"][cell][key] = value
+    return change
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (_set(0, "source", "# A better title"), ""),  # prose only: nothing to execute
+        (_set(1, "source", "UNIT = 'astana_city'"), "code changed"),  # code or a parameter
+        (_set(1, "tags", ["parameters"]), "code changed"),
+        (_set(1, "execution_count", 7), "its outputs are not the ones the job wrote"),  # re-run by hand in Lab
+    ],
+    ids=["prose", "code", "tags", "outputs-by-hand"],
+)
+def test_an_edited_notebook_executes_again_only_when_its_code_or_outputs_changed(
+    project: Path, edit: Callable[[dict[str, Any]], None], expected: str
+) -> None:
     path = project / "notebooks/01_first.ipynb"
     nb = json.loads(path.read_text(encoding="utf-8"))
-    nb["cells"][1]["source"] = "UNIT = 'astana_city'"
+    edit(nb)
     write(path, nb)
-    assert reason(project) == "code changed"
-
-
-def test_changed_cell_tags_execute_again(project: Path) -> None:
-    path = project / "notebooks/01_first.ipynb"
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    nb["cells"][1]["metadata"]["tags"] = ["parameters"]
-    write(path, nb)
-    assert reason(project) == "code changed"
-
-
-def test_outputs_changed_by_hand_execute_again(project: Path) -> None:
-    path = project / "notebooks/01_first.ipynb"
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    nb["cells"][1]["execution_count"] = 7  # run out of order in JupyterLab, then saved
-    write(path, nb)
-    assert reason(project) == "its outputs are not the ones the job wrote"
+    assert reason(project) == expected
 
 
 def test_another_python_executes_again(project: Path) -> None:
