@@ -166,8 +166,8 @@ def named(frame: pd.DataFrame, column: str = "unit_id", as_: str = "unit",
     return result
 
 
-CAPITAL_UTC_OFFSET_2022 = 6  # the capital's clock, on which the commission reported on 5 June 2022
-POLLS_OPEN_LOCAL, POLLS_CLOSE_LOCAL = 7, 20  # polls were open 07:00-20:00 on each unit's own clock
+_CAPITAL_UTC_OFFSET_2022 = 6  # the capital's clock, on which the commission reported on 5 June 2022
+_POLLS_OPEN_LOCAL, _POLLS_CLOSE_LOCAL = 7, 20  # polls were open 07:00-20:00 on each unit's own clock
 
 
 def _offsets(unit_ids: pd.Series, folder: Path | str | None) -> pd.Series:
@@ -183,12 +183,12 @@ def _offsets(unit_ids: pd.Series, folder: Path | str | None) -> pd.Series:
 
 def local_hour(unit_ids: pd.Series, capital_hours: pd.Series | int, folder: Path | str | None = None) -> pd.Series:
     """The hour of a capital-time report on each unit's own clock on 5 June 2022 (five units kept UTC+5)."""
-    return capital_hours - (CAPITAL_UTC_OFFSET_2022 - _offsets(unit_ids, folder))
+    return capital_hours - (_CAPITAL_UTC_OFFSET_2022 - _offsets(unit_ids, folder))
 
 
 def polls_close_hour(unit_ids: pd.Series, folder: Path | str | None = None) -> pd.Series:
     """When each unit's polls closed on 5 June 2022, in capital time: 20:00 in the east, 21:00 on UTC+5."""
-    return POLLS_CLOSE_LOCAL + (CAPITAL_UTC_OFFSET_2022 - _offsets(unit_ids, folder))
+    return _POLLS_CLOSE_LOCAL + (_CAPITAL_UTC_OFFSET_2022 - _offsets(unit_ids, folder))
 
 
 def polls_open(unit_ids: pd.Series, capital_hours: pd.Series | int, folder: Path | str | None = None) -> pd.Series:
@@ -197,4 +197,4 @@ def polls_open(unit_ids: pd.Series, capital_hours: pd.Series | int, folder: Path
     A report that repeats the unit's previous figure while its polls were open is carried forward, not a count.
     """
     hours = local_hour(unit_ids, capital_hours, folder)
-    return (hours.ge(POLLS_OPEN_LOCAL) & hours.lt(POLLS_CLOSE_LOCAL)).fillna(False).astype(bool)
+    return (hours.ge(_POLLS_OPEN_LOCAL) & hours.lt(_POLLS_CLOSE_LOCAL)).fillna(False).astype(bool)
