@@ -6,10 +6,11 @@ not meet a traceback ten cells later. Each check returns the value in the form t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TypeVar
 
 from helpers.errors import ParameterError
+from helpers.i18n import _
 
 _T = TypeVar("_T")
 
@@ -59,3 +60,30 @@ def subset_of(name: str, values: Iterable[_T], allowed: Sequence[_T]) -> list[_T
     if bad:
         raise ParameterError(f"{name}: {_listing(bad)} not allowed; choose from {_listing(allowed)}")
     return chosen
+
+
+def enough(name: str, value: object, left: int, need: int, what: str) -> None:
+    """Stop when a choice leaves fewer than ``need`` items (units, votes) for ``what`` the notebook computes next."""
+    if left < need:
+        raise ParameterError(f"{name} = {value!r} leaves {left}; {what} needs at least {need}")
+
+
+def changed_choices(written_for: Mapping[str, object], used: Mapping[str, object]) -> list[str]:
+    """The parameters whose value in this run differs from the one the notebook's prose was written for."""
+    missing = sorted(set(written_for) ^ set(used))
+    if missing:
+        raise KeyError(f"written_for and used must name the same parameters; differ on {missing}")
+    return [name for name in written_for if written_for[name] != used[name]]
+
+
+def choices_note(written_for: Mapping[str, object], used: Mapping[str, object]) -> str:
+    """'' when this run uses the choices the prose was written for; else one line saying what changed and where
+    the sentences recomputed for this run's choices are (the notebook's closing "In short, for this run")."""
+    names = changed_choices(written_for, used)
+    if not names:
+        return ""
+    changes = "; ".join(f"`{name}` {written_for[name]!r} → {used[name]!r}" for name in names)
+    return _("**This run's choices differ from those the text was written for** ({changes}). The tables, charts "
+             "and computed sentences follow your choices; the In short at the top was written for the committed "
+             "choices, and the same points recomputed for yours are at the end, under \"In short, for this "
+             "run's choices\".").format(changes=changes)

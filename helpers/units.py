@@ -198,3 +198,22 @@ def polls_open(unit_ids: pd.Series, capital_hours: pd.Series | int, folder: Path
     """
     hours = local_hour(unit_ids, capital_hours, folder)
     return (hours.ge(_POLLS_OPEN_LOCAL) & hours.lt(_POLLS_CLOSE_LOCAL)).fillna(False).astype(bool)
+
+
+def carried_forward(timeline: pd.DataFrame, folder: Path | str | None = None) -> pd.Series:
+    """Which rows of a 5 June 2022 timeline repeat the unit's previous report while its polls were still open.
+
+    Such a figure is carried forward, not a count: the five units on UTC+5 repeated their 18:00 figure at 20:00
+    (capital time), an hour before their polls closed. One rule for every notebook that picks a report: draw
+    and count these figures as what they are. ``timeline`` needs ``unit_id`` (NA for national rows), ``hour``
+    (capital time) and ``turnout_pct``; the result is aligned with its index (False for national rows).
+    """
+    missing = {"unit_id", "hour", "turnout_pct"} - set(timeline.columns)
+    if missing:
+        raise KeyError(f"carried_forward needs the columns unit_id, hour and turnout_pct; missing {sorted(missing)}")
+    ordered = timeline.sort_values("hour", kind="stable")
+    is_unit = ordered["unit_id"].notna()
+    previous = ordered.groupby(ordered["unit_id"].astype("object"), dropna=True)["turnout_pct"].shift()
+    repeats = (ordered["turnout_pct"] == previous).fillna(False).astype(bool)
+    still_open = polls_open(ordered["unit_id"], ordered["hour"], folder)
+    return (repeats & still_open & is_unit).reindex(timeline.index).astype(bool)
