@@ -8,19 +8,26 @@ with named placeholders, and numbers are formatted for the language, never retyp
     Markdown(_("At {hour}:00 the spread is {spread} points.").format(hour=22, spread=fmt.decimal(22.6, 2)))
 
 A message with no translation in the catalog stays in English (gettext's fallback), so a changed English
-sentence shows up as untranslated, never as a stale translation.
+sentence shows up as untranslated, never as a stale translation. The catalogs are the text files
+``locale/<lang>/LC_MESSAGES/messages.po`` (``make catalogs`` extracts and updates them, scripts/catalogs.py);
+they are compiled in memory on first use, without committed binaries, and fuzzy entries (a translation of an
+earlier English text, kept as a suggestion for the translator) are never used.
 """
 
 from __future__ import annotations
 
 import gettext
+import io
 import os
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
 from babel import Locale
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
+from babel.support import Translations
 
 from helpers.errors import ParameterError
 
@@ -39,11 +46,42 @@ def language() -> str:
     return chosen
 
 
+def catalog_path(lang: str) -> Path:
+    """The message catalog of ``lang``: ``locale/<lang>/LC_MESSAGES/messages.po``."""
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
 @cache
 def _catalog(lang: str) -> gettext.NullTranslations:
-    if lang == "en":
+    """The translations of ``lang``, compiled in memory from its .po (English fallback when it has none)."""
+    path = catalog_path(lang)
+    if lang == "en" or not path.exists():
         return gettext.NullTranslations()
-    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True)
+    try:
+        with open(path, "rb") as handle:
+            catalog = read_po(handle, locale=lang, abort_invalid=True)
+    except Exception as exc:  # babel's PoFileError and locale errors: name the file
+        raise ValueError(f"{path}: not a readable message catalog: {exc}") from exc
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return Translations(fp=compiled, domain=DOMAIN)
+
+
+def translated(message: str, lang: str) -> str | None:
+    """The translation of ``message`` into ``lang``, or None when the catalog has none (untranslated or fuzzy)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    if lang == "en":
+        return message
+    found = _catalog(lang).gettext(message)
+    return found if found != message or _translates_to_itself(message, lang) else None
+
+
+def _translates_to_itself(message: str, lang: str) -> bool:
+    """True for a message whose translation is the English text itself (a name, a code, a number)."""
+    table = getattr(_catalog(lang), "_catalog", {})
+    return isinstance(table, dict) and table.get(message) == message
 
 
 def _(message: str) -> str:
