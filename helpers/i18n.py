@@ -89,6 +89,12 @@ def _(message: str) -> str:
     return _catalog(language()).gettext(message)
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogs without translating it now (a default argument, a constant):
+    translate it with ``_()`` where it is used."""
+    return message
+
+
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The singular or plural form of a message for ``count``, in the language of this run."""
     return _catalog(language()).ngettext(singular, plural, count)
@@ -115,6 +121,18 @@ class _Formats:
     def percent(self, value: float | int | Decimal, places: int) -> str:
         """A percentage already multiplied by 100: ``68.05 %`` (en), ``68,05 %`` (ru, kk)."""
         return f"{self.decimal(value, places)}\u00a0%"
+
+    def symbols(self, text: str) -> str:
+        """A number written the English way (``f"{x:,.2f}"``: ``1,234.50``) with this run's separators.
+
+        The digits are kept exactly (no second rounding); only ``,`` and ``.`` become the locale's group and
+        decimal symbols (``1 234,50`` in ru and kk, with a no-break space). English text is returned unchanged.
+        """
+        if language() == "en":
+            return text
+        locale = self._locale()
+        group, decimal = locale.number_symbols["latn"]["group"], locale.number_symbols["latn"]["decimal"]
+        return "".join(group if c == "," else decimal if c == "." else c for c in text)
 
     def signed(self, value: float | int | Decimal, places: int) -> str:
         """A change with its sign: ``+0.38``, ``−0.38`` (a true minus sign)."""

@@ -1,4 +1,4 @@
-"""Message catalogs of the Russian and Kazakh editions: extract, update, report (``make catalogs``, ``make i18n-status``).
+"""Message catalogs of the Russian and Kazakh editions: extract, update, report (``make catalogs``, ``i18n-status``).
 
 What is translated, and how each piece is found:
 

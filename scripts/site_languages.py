@@ -31,10 +31,10 @@ import nbformat
 from catalogs import Unit, join_markdown, split_markdown
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from helpers.i18n import LANGUAGE_ENV, translated  # noqa: E402
+from helpers.i18n import LANGUAGE_ENV, translated
 
 
-def N_(message: str) -> str:  # noqa: N802 (gettext's name for "mark for extraction, translate later")
+def N_(message: str) -> str:
     """Mark a message for the catalogs without translating it here."""
     return message
 
