@@ -10,7 +10,8 @@ JOBS   ?= 2
 CELL_TIMEOUT := 60
 
 .DEFAULT_GOAL := all
-.PHONY: all env site rerun site-fast test lint typecheck validate nbtest browser lab bench soak boundaries lock clean
+.PHONY: all env site rerun site-fast test lint typecheck validate nbtest browser lab bench soak boundaries lock clean \
+        catalogs i18n-status languages
 
 all: site  ## main job: execute the notebooks whose inputs changed, render the static site into _site/
 
@@ -48,6 +49,15 @@ nbtest: env  ## only the notebooks' stored outputs against a fresh run
 
 browser: env  ## only the browser test of the rendered site
 	$(BIN)/python -m pytest tests/browser
+
+catalogs: env  ## extract every message (helpers, notebooks' code and markdown, glossary) into locale/messages.pot, update the ru and kk .po
+	$(BIN)/python scripts/catalogs.py update
+
+i18n-status: env  ## the share of messages translated in each language's catalog (the README quotes it)
+	$(BIN)/python scripts/catalogs.py status
+
+languages: env  ## the Russian and Kazakh notebooks in _artifacts/languages/ (each notebook executed once per language)
+	$(BIN)/python scripts/site_languages.py notebooks/*.ipynb --lang ru kk --out _artifacts/languages
 
 lab: env  ## JupyterLab on the collection
 	$(BIN)/jupyter lab --notebook-dir=.
