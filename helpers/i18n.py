@@ -9,7 +9,7 @@ with named placeholders, and numbers are formatted for the language, never retyp
 
 A message with no translation in the catalog stays in English (gettext's fallback), so a changed English
 sentence shows up as untranslated, never as a stale translation. The catalogs are the text files
-``locale/<lang>/LC_MESSAGES/messages.po`` (``make catalogs`` extracts and updates them, scripts/catalogs.py);
+``locale/<lang>/LC_MESSAGES/messages.po`` (``make catalogs`` extracts and updates them, sitebuild/catalogs.py);
 they are compiled in memory on first use, without committed binaries, and fuzzy entries (a translation of an
 earlier English text, kept as a suggestion for the translator) are never used.
 """

@@ -13,13 +13,12 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import catalogs
 import nbformat
 import pytest
-import site_languages
 from babel.messages.catalog import Message
 
 from helpers import i18n, units
+from sitebuild import catalogs, languages
 
 from .conftest import ROOT
 
@@ -159,11 +158,11 @@ def test_a_unit_split_gives_the_cell_back_and_keeps_code_links_and_table_rules()
 
 
 def test_a_translated_cell_uses_the_catalog_and_marks_what_is_not_translated() -> None:
-    text, coverage = site_languages.translate_markdown("## In short\n- a sentence nobody has translated", "ru")
+    text, coverage = languages.translate_markdown("## In short\n- a sentence nobody has translated", "ru")
     assert text.startswith("## Коротко\n- ")
     assert '<span lang="en" class="untranslated">a sentence nobody has translated</span>' in text
     assert "ещё не переведено" in text
-    assert coverage == site_languages.Coverage(units=2, untranslated=1)
+    assert coverage == languages.Coverage(units=2, untranslated=1)
 
 
 @pytest.fixture
@@ -182,7 +181,7 @@ def test_an_english_text_changed_in_a_notebook_shows_up_as_untranslated(isolated
     path = isolated_catalogs / "notebooks" / "02_turnout.ipynb"
     nb = nbformat.read(path, as_version=4)
     assert nb.cells[0].source == "# Who voted, and when?"
-    assert site_languages.translate_markdown(nb.cells[0].source, "ru")[1].untranslated == 0
+    assert languages.translate_markdown(nb.cells[0].source, "ru")[1].untranslated == 0
     old = {lang: i18n.translated("Who voted, and when?", lang) for lang in LANGS}
     assert all(old.values())
     nb.cells[0].source = "# Who voted, and at what hour?"
@@ -197,7 +196,7 @@ def test_an_english_text_changed_in_a_notebook_shows_up_as_untranslated(isolated
         assert (new.fuzzy and new.string == old[lang]) or (
             "Who voted, and when?" in catalog.obsolete)
         assert catalog.get("Who voted, and when?") is None
-        text, coverage = site_languages.translate_markdown(nb.cells[0].source, lang)
+        text, coverage = languages.translate_markdown(nb.cells[0].source, lang)
         assert coverage.untranslated == 1 and 'lang="en"' in text and "at what hour" in text
 
 
@@ -222,7 +221,7 @@ def probe(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, Any]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     path = tmp_path_factory.mktemp("probe") / "probe.ipynb"
     nbformat.write(nb, path)
-    return nb, {lang: site_languages.execute_in(path, lang) for lang in LANGS}
+    return nb, {lang: languages.execute_in(path, lang) for lang in LANGS}
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
@@ -234,9 +233,9 @@ def probe(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, Any]
 def test_a_notebook_run_in_a_language_computes_its_sentences_tables_and_names_in_it(
         probe: tuple[Any, dict[str, Any]], lang: str, expected: list[str]) -> None:
     english, runs = probe
-    nb, coverage = site_languages.translate_notebook(english, lang, runs[lang])
+    nb, coverage = languages.translate_notebook(english, lang, runs[lang])
     assert nb.cells[0].source.startswith("# " + i18n.translated("Who voted, and when?", lang))
-    assert coverage == site_languages.Coverage(units=2, untranslated=1)
+    assert coverage == languages.Coverage(units=2, untranslated=1)
     assert nb.metadata["translation"] == {"markdown_units": 2, "not_yet_translated": 1}
     assert nb.cells[1].source == PROBE_CODE  # the code is the English notebook's
     shown = "\n".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/html", "")) for o in nb.cells[1].outputs)
@@ -250,4 +249,4 @@ def test_a_run_whose_code_differs_from_the_english_notebook_is_refused(probe: tu
     changed = nbformat.from_dict(runs["ru"])
     changed.cells[1].source += "\n1"
     with pytest.raises(ValueError, match="cell 1 of the ru run differs"):
-        site_languages.translate_notebook(english, "ru", changed)
+        languages.translate_notebook(english, "ru", changed)

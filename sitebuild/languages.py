@@ -9,7 +9,7 @@ A notebook in another language is the English notebook with
   sentences the code writes (``helpers.i18n._``), chart titles and labels, table headers, unit names and
   number formats come out in that language from the same computation. Code stays as written.
 
-    python scripts/site_languages.py notebooks/02_turnout.ipynb --lang ru kk --out _artifacts/languages
+    python -m sitebuild.languages notebooks/02_turnout.ipynb --lang ru kk --out _artifacts/languages
 
 executes each notebook once per language (the English run is the main job's) and writes
 ``<out>/<lang>/<stem>.ipynb``, printing how many units are not yet translated.
@@ -28,10 +28,9 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from catalogs import Unit, join_markdown, split_markdown
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from helpers.i18n import LANGUAGE_ENV, translated
+from sitebuild.catalogs import Unit, join_markdown, split_markdown
 
 
 def N_(message: str) -> str:
@@ -149,7 +148,7 @@ def language_environment(lang: str) -> Iterator[None]:
 
 def execute_in(path: Path, lang: str) -> Any:
     """Run the notebook at ``path`` once with ``KZREF_LANG=lang`` (the main job's executor and bounds)."""
-    from site_execute import execute_notebook
+    from sitebuild.execute import execute_notebook
 
     with language_environment(lang):
         result = execute_notebook(path)
