@@ -9,28 +9,38 @@ A notebook in another language is the English notebook with
   sentences the code writes (``helpers.i18n._``), chart titles and labels, table headers, unit names and
   number formats come out in that language from the same computation. Code stays as written.
 
-    python -m sitebuild.languages notebooks/02_turnout.ipynb --lang ru kk --out _artifacts/languages
+    python -m sitebuild.languages notebooks/*.ipynb --lang ru kk --jobs 2 --out _artifacts/languages
 
-executes each notebook once per language (the English run is the main job's) and writes
-``<out>/<lang>/<stem>.ipynb``, printing how many units are not yet translated.
+writes ``<out>/<lang>/<name>.ipynb`` for each language, printing how many units are not yet translated. Each
+notebook is executed at most once per language (the English run is the main job's), on the main job's workers
+and watchdog (sitebuild.execute.run_all), and only when needed: the runs are kept in ``<out>/runs/<lang>/``
+with a record of their inputs (``digests.json`` there): the English notebook's code, the helpers, data, lock,
+Python and executor digests of sitebuild.digests, and the digest of the *code messages* of the language's
+catalog (translations of messages that ``helpers/`` or the notebook's code cells use). A changed markdown
+translation therefore re-renders the page without executing anything; a changed computed-sentence translation,
+helper or notebook code re-executes that notebook in that language.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import html
+import json
 import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
+from helpers import i18n
 from helpers.i18n import LANGUAGE_ENV, translated
-from sitebuild.catalogs import Unit, join_markdown, split_markdown
+from sitebuild import digests
+from sitebuild.catalogs import Unit, join_markdown, read_catalog, split_markdown
 
 
 def N_(message: str) -> str:
@@ -157,16 +167,67 @@ def execute_in(path: Path, lang: str) -> Any:
     return nbformat.reads(result.text, as_version=4)
 
 
-def build(path: Path, langs: list[str], out: Path) -> dict[str, Coverage]:
-    """Write ``out/<lang>/<stem>.ipynb`` for each language: one execution per language."""
-    english = nbformat.read(path, as_version=4)
-    result = {}
+def code_messages_digest(lang: str, notebook: str) -> str:
+    """Digest of the translations a run of ``notebook`` in ``lang`` can use: messages of ``helpers/`` and of the
+    notebook's code cells (markdown-only messages left out: they never reach an output)."""
+    path = i18n.catalog_path(lang)
+    if not path.exists():
+        return "no catalog"
+    chunks = []
+    for message in read_catalog(path, lang):
+        places = {name for name, _line in message.locations}
+        used = any(name.startswith("helpers/") for name in places) or (
+            f"notebooks/{notebook}" in places and any(c.startswith("code cell") for c in message.auto_comments))
+        if message.id and used:
+            chunks.append(json.dumps([message.id, message.string, message.fuzzy], ensure_ascii=False))
+    return hashlib.sha256("\n".join(chunks).encode()).hexdigest()[: digests.SHORT]
+
+
+def run_inputs(path: Path, lang: str, shared: dict[str, str]) -> dict[str, str]:
+    """What a run of ``path`` in ``lang`` is computed from (compare with the record of the kept run)."""
+    return {**digests.inputs_of(path, shared), "catalog": code_messages_digest(lang, path.name), "language": lang}
+
+
+@dataclass
+class Editions:
+    """The notebooks in each language, and which of them had to be executed to get there."""
+
+    notebooks: dict[str, dict[str, Any]] = field(default_factory=dict)  # lang -> notebook name -> notebook
+    coverage: dict[str, dict[str, Coverage]] = field(default_factory=dict)  # lang -> name -> coverage
+    executed: dict[str, list[str]] = field(default_factory=dict)  # lang -> names executed in this call
+
+
+def editions(paths: list[Path], langs: list[str], out: Path, jobs: int = 2) -> Editions:
+    """Each notebook of ``paths`` in each of ``langs``, executing only the runs whose inputs changed.
+
+    Runs are kept in ``out/runs/<lang>/`` with their input records; translated notebooks are returned (not
+    written). Raises RuntimeError naming the notebook, the language and the cell if a run fails.
+    """
+    from sitebuild.execute import run_all, write_if_changed
+
+    shared = digests.shared_inputs()
+    result = Editions()
     for lang in langs:
-        nb, coverage = translate_notebook(english, lang, execute_in(path, lang))
-        target = out / lang / path.name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
-        result[lang] = coverage
+        folder = out / "runs" / lang
+        folder.mkdir(parents=True, exist_ok=True)
+        records = digests.load_records(folder)
+        wanted = {path: run_inputs(path, lang, shared) for path in paths}
+        stale = [path for path, inputs in wanted.items()
+                 if records.get(path.name) != inputs or not (folder / path.name).exists()]
+        with language_environment(lang):  # the workers fork with it, their kernels inherit it
+            for run in run_all(stale, jobs):
+                if not run.ok:
+                    raise RuntimeError(f"the {lang} run failed: {run.error}")
+                write_if_changed(folder / run.path.name, run.text)
+                digests.update_records(folder, {run.path.name: wanted[run.path]})
+        digests.update_records(folder, keep_only=[path.name for path in paths])
+        result.executed[lang] = sorted(path.name for path in stale)
+        result.notebooks[lang], result.coverage[lang] = {}, {}
+        for path in paths:
+            english = nbformat.read(path, as_version=4)
+            run = nbformat.read(folder / path.name, as_version=4)
+            nb, coverage = translate_notebook(english, lang, run)
+            result.notebooks[lang][path.name], result.coverage[lang][path.name] = nb, coverage
     return result
 
 
@@ -174,12 +235,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument("--lang", nargs="+", default=["ru", "kk"], choices=["ru", "kk"])
+    parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", type=Path, default=Path("_artifacts/languages"))
     args = parser.parse_args(argv)
-    for path in args.notebooks:
-        for lang, coverage in build(path, args.lang, args.out).items():
-            print(f"{lang}/{path.name}: {coverage.units - coverage.untranslated} of {coverage.units} "
-                  "markdown units translated")
+    built = editions(sorted(args.notebooks), args.lang, args.out, args.jobs)
+    for lang, notebooks in built.notebooks.items():
+        for name, nb in notebooks.items():
+            target = args.out / lang / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            text = nbformat.writes(nb) + "\n"
+            if not target.exists() or target.read_text(encoding="utf-8") != text:
+                target.write_text(text, encoding="utf-8")
+            coverage = built.coverage[lang][name]
+            state = "executed" if name in built.executed[lang] else "run kept"
+            print(f"{lang}/{name}: {coverage.units - coverage.untranslated} of {coverage.units} markdown units "
+                  f"translated ({state})")
     return 0
 
 

@@ -18,7 +18,7 @@ import pytest
 from babel.messages.catalog import Message
 
 from helpers import i18n, units
-from sitebuild import catalogs, languages
+from sitebuild import catalogs, digests, languages
 
 from .conftest import ROOT
 
@@ -214,14 +214,17 @@ tables.readable(pd.DataFrame({"unit_id": ["almaty_city"], "took_part": [7985769]
 
 
 @pytest.fixture(scope="module")
-def probe(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, Any]]:
+def probe(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path, languages.Editions]:
+    """A small notebook and its editions: executed once per language on the main job's workers."""
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("# Who voted, and when?\n\nA sentence not yet in the catalogs."),
                 nbformat.v4.new_code_cell(PROBE_CODE)]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     path = tmp_path_factory.mktemp("probe") / "probe.ipynb"
     nbformat.write(nb, path)
-    return nb, {lang: languages.execute_in(path, lang) for lang in LANGS}
+    built = languages.editions([path], list(LANGS), path.parent / "out", jobs=2)
+    assert built.executed == {lang: ["probe.ipynb"] for lang in LANGS}
+    return nb, path, built
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
@@ -231,12 +234,13 @@ def probe(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, Any]
             "a және b 68,05\u00a0% 11\u00a0734\u00a0642", "Алматы қаласы", "7\u00a0985\u00a0769", "өңір", "иә"]),
 ])
 def test_a_notebook_run_in_a_language_computes_its_sentences_tables_and_names_in_it(
-        probe: tuple[Any, dict[str, Any]], lang: str, expected: list[str]) -> None:
-    english, runs = probe
-    nb, coverage = languages.translate_notebook(english, lang, runs[lang])
-    assert nb.cells[0].source.startswith("# " + i18n.translated("Who voted, and when?", lang))
+        probe: tuple[Any, Path, languages.Editions], lang: str, expected: list[str]) -> None:
+    _english, _path, built = probe
+    nb, coverage = built.notebooks[lang]["probe.ipynb"], built.coverage[lang]["probe.ipynb"]
+    assert nb.cells[0].source.startswith("# " + str(i18n.translated("Who voted, and when?", lang)))
     assert coverage == languages.Coverage(units=2, untranslated=1)
     assert nb.metadata["translation"] == {"markdown_units": 2, "not_yet_translated": 1}
+    assert nb.metadata["language"] == lang
     assert nb.cells[1].source == PROBE_CODE  # the code is the English notebook's
     shown = "\n".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/html", "")) for o in nb.cells[1].outputs)
     for text in expected:
@@ -244,9 +248,44 @@ def test_a_notebook_run_in_a_language_computes_its_sentences_tables_and_names_in
     assert "depends on the choice" not in shown and units.name_of("almaty_city", "en") not in shown
 
 
-def test_a_run_whose_code_differs_from_the_english_notebook_is_refused(probe: tuple[Any, dict[str, Any]]) -> None:
-    english, runs = probe
-    changed = nbformat.from_dict(runs["ru"])
+def test_a_run_whose_code_differs_from_the_english_notebook_is_refused(
+        probe: tuple[Any, Path, languages.Editions]) -> None:
+    english, path, _built = probe
+    changed = nbformat.read(path.parent / "out" / "runs" / "ru" / "probe.ipynb", as_version=4)
     changed.cells[1].source += "\n1"
     with pytest.raises(ValueError, match="cell 1 of the ru run differs"):
         languages.translate_notebook(english, "ru", changed)
+
+
+def test_runs_are_kept_until_their_code_changes_and_markdown_never_re_executes(
+        probe: tuple[Any, Path, languages.Editions], tmp_path: Path) -> None:
+    _english, original, _built = probe
+    path = tmp_path / "probe.ipynb"
+    shutil.copy(original, path)
+    shutil.copytree(original.parent / "out", tmp_path / "out")
+    again = languages.editions([path], list(LANGS), tmp_path / "out")
+    assert again.executed == {lang: [] for lang in LANGS}  # nothing changed: no kernel started
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[0].source = "# Who voted, and when?\n\nAnother sentence, changed in the English text."
+    nbformat.write(nb, path)
+    prose = languages.editions([path], ["ru"], tmp_path / "out")
+    assert prose.executed == {"ru": []}  # markdown is translated from the catalog, not executed
+    assert "Another sentence" in prose.notebooks["ru"]["probe.ipynb"].cells[0].source
+    runs = tmp_path / "out" / "runs" / "ru"
+    record = digests.load_records(runs)["probe.ipynb"]
+    assert record["catalog"] == languages.code_messages_digest("ru", "probe.ipynb") and record["language"] == "ru"
+    nb.cells[1].source = PROBE_CODE.replace('"stage": False', '"stage": True')
+    nbformat.write(nb, path)  # new code: the kept run no longer matches (checked without starting a kernel)
+    assert languages.run_inputs(path, "ru", digests.shared_inputs()) != record
+    assert languages.run_inputs(path, "ru", digests.shared_inputs())["catalog"] == record["catalog"]
+
+
+def test_only_translations_that_code_uses_make_a_run_stale(isolated_catalogs: Path) -> None:
+    before = languages.code_messages_digest("ru", "02_turnout.ipynb")
+    po_file = isolated_catalogs / "locale" / "ru" / "LC_MESSAGES" / "messages.po"
+    text = po_file.read_text(encoding="utf-8")
+    po_file.write_text(text.replace('msgstr "Кто голосовал и когда?"', 'msgstr "Кто и когда голосовал?"'), "utf-8")
+    assert languages.code_messages_digest("ru", "02_turnout.ipynb") == before  # a heading: re-render only
+    po_file.write_text(text.replace('msgid "finding holds?"\nmsgstr "вывод подтверждается?"',
+                                    'msgid "finding holds?"\nmsgstr "вывод верен?"'), "utf-8")
+    assert languages.code_messages_digest("ru", "02_turnout.ipynb") != before  # a helper's word: re-execute
