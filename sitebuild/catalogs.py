@@ -18,7 +18,8 @@ gettext's ``#|`` previous-msgid lines, so they are not written); fuzzy entries a
 References (``#:``) are ``path:line`` for Python files, ``notebooks/NN_x.ipynb:cell`` for notebooks (the
 cell's number, counting from 1) and ``locale/glossary.csv:row`` for the glossary.
 
-    python -m sitebuild.catalogs update   # extract into locale/messages.pot, merge into every language's .po
+    python -m sitebuild.catalogs update   # extract into locale/messages.pot, merge into every language's .po,
+                                          # and rewrite the README's i18n-status lines
     python -m sitebuild.catalogs status   # the share of messages translated, per language
     python -m sitebuild.catalogs check    # exit 1 if locale/messages.pot is not up to date with the sources
 """
@@ -323,6 +324,20 @@ def status(root: Path = ROOT) -> list[Share]:
     return shares
 
 
+_STATUS_BLOCK = re.compile(r"(<!-- i18n-status:start -->\n).*?(<!-- i18n-status:end -->)", re.DOTALL)
+
+
+def update_readme_status(root: Path = ROOT) -> bool:
+    """Rewrite the README's ``i18n-status`` block with the current shares; return whether it changed."""
+    readme = root / "README.md"
+    if not readme.exists():
+        return False
+    text = readme.read_text(encoding="utf-8")
+    lines = "\n".join(share.line() for share in status(root))
+    new = _STATUS_BLOCK.sub(lambda m: f"{m.group(1)}```\n{lines}\n```\n{m.group(2)}", text)
+    return _write_if_changed(readme, new)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=["update", "status", "check"])
@@ -330,6 +345,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "update":
         for path in update():
             print(f"updated {_relative(path)}")
+        if update_readme_status():
+            print("updated the i18n-status lines of README.md")
     elif args.command == "status":
         for share in status():
             print(share.line())

@@ -284,6 +284,7 @@ def test_only_translations_that_code_uses_make_a_run_stale(isolated_catalogs: Pa
     before = languages.code_messages_digest("ru", "02_turnout.ipynb")
     po_file = isolated_catalogs / "locale" / "ru" / "LC_MESSAGES" / "messages.po"
     text = po_file.read_text(encoding="utf-8")
+    assert 'msgstr "Кто голосовал и когда?"' in text and 'msgstr "вывод подтверждается?"' in text
     po_file.write_text(text.replace('msgstr "Кто голосовал и когда?"', 'msgstr "Кто и когда голосовал?"'), "utf-8")
     assert languages.code_messages_digest("ru", "02_turnout.ipynb") == before  # a heading: re-render only
     po_file.write_text(text.replace('msgid "finding holds?"\nmsgstr "вывод подтверждается?"',
