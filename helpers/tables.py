@@ -51,7 +51,8 @@ def readable(
 ) -> pd.DataFrame:
     """A copy of ``frame`` as text for display.
 
-    - unit-id columns become unit names in the run's language (the column header says "unit");
+    - unit-id columns become unit names in the run's language (the column header says "unit", in English in
+      every language: notebook code refers to it; translate it with ``labels`` where it is shown last);
     - whole numbers get thousands separators, other numbers ``decimals`` places (per column if a mapping);
     - empty cells read ``missing`` ("not published" unless told otherwise), booleans "yes"/"no";
     - headers come from ``labels`` where given, otherwise from :func:`_header`;
@@ -66,7 +67,7 @@ def readable(
         series = frame[column]
         if column in _UNIT_COLUMNS:
             series = series.astype("object").map(lambda u: names.get(str(u), u) if pd.notna(u) else u)
-            labels.setdefault(column, _("unit"))
+            labels.setdefault(column, "unit")  # not translated: notebooks index readable tables by it
         places = decimals.get(column, 2) if isinstance(decimals, Mapping) else decimals
         integer_like = pd.api.types.is_integer_dtype(series.dtype)
         values = [int(v) if integer_like and pd.notna(v) else v for v in series.astype("object")]
