@@ -21,7 +21,7 @@ cell's number, counting from 1) and ``locale/glossary.csv:row`` for the glossary
     python -m sitebuild.catalogs update   # extract into locale/messages.pot, merge into every language's .po,
                                           # and rewrite the README's i18n-status lines
     python -m sitebuild.catalogs status   # the share of messages translated, per language
-    python -m sitebuild.catalogs check    # exit 1 if locale/messages.pot is not up to date with the sources
+    python -m sitebuild.catalogs check    # exit 1 if a catalog lacks a message of the sources or keeps a gone one
 """
 
 from __future__ import annotations
@@ -338,6 +338,32 @@ def update_readme_status(root: Path = ROOT) -> bool:
     return _write_if_changed(readme, new)
 
 
+def _messages(catalog: Catalog) -> dict[Any, frozenset[str]]:
+    """Each current message's id with the files it comes from (line and cell numbers left out)."""
+    return {(m.id, m.context): frozenset(name for name, _line in m.locations) for m in catalog if m.id}
+
+
+def out_of_date(root: Path = ROOT) -> list[str]:
+    """What the committed catalogs lack or keep that the sources no longer have ([] when up to date).
+
+    Only the messages and the files they come from count: an edit that moves a message to another line or cell
+    leaves the catalogs valid (``make catalogs`` then only refreshes the references).
+    """
+    wanted = _messages(extract_template(root))
+    problems = []
+    for path in [root / "locale" / "messages.pot", *(root / "locale" / lang / "LC_MESSAGES" / "messages.po"
+                                                     for lang in LANGUAGES)]:
+        have = _messages(read_catalog(path)) if path.exists() else {}
+        new, gone = [k for k in wanted if k not in have], [k for k in have if k not in wanted]
+        moved = [k for k in wanted if k in have and have[k] != wanted[k]]
+        for label, keys in (("new", new), ("no longer in the sources", gone), ("found in other files", moved)):
+            if keys:
+                first = keys[0][0] if not isinstance(keys[0][0], tuple) else keys[0][0][0]
+                problems.append(f"{path.relative_to(root).as_posix()}: {len(keys)} message(s) {label}, e.g. {first[:80]!r}: "
+                                "run `make catalogs`")
+    return problems
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=["update", "status", "check"])
@@ -351,11 +377,10 @@ def main(argv: list[str] | None = None) -> int:
         for share in status():
             print(share.line())
     else:
-        template = _po_text(extract_template())
-        stale = [] if TEMPLATE.exists() and _DATES.sub("", TEMPLATE.read_text(encoding="utf-8")) == _DATES.sub(
-            "", template) else [TEMPLATE]
-        if stale:
-            print("locale/messages.pot is not up to date with the sources: run `make catalogs`", file=sys.stderr)
+        problems = out_of_date()
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if problems:
             return 1
     return 0
 
