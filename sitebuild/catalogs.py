@@ -359,8 +359,8 @@ def out_of_date(root: Path = ROOT) -> list[str]:
         for label, keys in (("new", new), ("no longer in the sources", gone), ("found in other files", moved)):
             if keys:
                 first = keys[0][0] if not isinstance(keys[0][0], tuple) else keys[0][0][0]
-                problems.append(f"{path.relative_to(root).as_posix()}: {len(keys)} message(s) {label}, e.g. {first[:80]!r}: "
-                                "run `make catalogs`")
+                where = path.relative_to(root).as_posix()
+                problems.append(f"{where}: {len(keys)} message(s) {label}, e.g. {first[:80]!r}: run `make catalogs`")
     return problems
 
 
