@@ -6,11 +6,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-lock
 JOBS   ?= 2
-# One bound for every batch run of a notebook: seconds per cell (why 60: scripts/site_execute.py).
+# One bound for every batch run of a notebook: seconds per cell (why 60: sitebuild/execute.py).
 CELL_TIMEOUT := 60
 
 .DEFAULT_GOAL := all
-.PHONY: all env site rerun site-fast test lint typecheck validate nbtest browser lab bench soak boundaries lock clean
+.PHONY: all env site rerun site-fast test lint typecheck validate nbtest browser lab bench soak boundaries lock clean \
+        catalogs i18n-status languages
 
 all: site  ## main job: execute the notebooks whose inputs changed, render the static site into _site/
 
@@ -21,13 +22,13 @@ $(STAMP): requirements.lock pyproject.toml
 env: $(STAMP)  ## create or update the virtual environment from the lock file
 
 site: env
-	$(BIN)/python scripts/build_site.py --jobs $(JOBS)
+	$(BIN)/python -m sitebuild --jobs $(JOBS)
 
 rerun: env  ## the main job, executing every notebook whatever changed (after upgrading the kernel, or to be sure)
-	$(BIN)/python scripts/build_site.py --jobs $(JOBS) --rerun
+	$(BIN)/python -m sitebuild --jobs $(JOBS) --rerun
 
 site-fast: env  ## render the site from the committed outputs, without executing the notebooks
-	$(BIN)/python scripts/build_site.py --no-execute
+	$(BIN)/python -m sitebuild --no-execute
 
 test: env  ## the whole test suite: lint, types, data package, helpers, notebooks (nbval), site in a browser
 	$(BIN)/ruff check .
@@ -48,6 +49,15 @@ nbtest: env  ## only the notebooks' stored outputs against a fresh run
 
 browser: env  ## only the browser test of the rendered site
 	$(BIN)/python -m pytest tests/browser
+
+catalogs: env  ## extract every message (helpers, notebooks' code and markdown, glossary) into locale/messages.pot, update the ru and kk .po
+	$(BIN)/python -m sitebuild.catalogs update
+
+i18n-status: env  ## the share of messages translated in each language's catalog (the README quotes it)
+	$(BIN)/python -m sitebuild.catalogs status
+
+languages: env  ## the Russian and Kazakh notebooks in _artifacts/languages/ (each notebook executed once per language)
+	$(BIN)/python -m sitebuild.languages notebooks/*.ipynb --lang ru kk --out _artifacts/languages
 
 lab: env  ## JupyterLab on the collection
 	$(BIN)/jupyter lab --notebook-dir=.

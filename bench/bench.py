@@ -62,7 +62,7 @@ TARGET_TEST_S = 300.0
 JOB_DEADLINE_S = 600.0  # a whole main job; the watchdog fails a stuck cell after 60 s anyway
 NOTEBOOK_DEADLINE_S = 300.0  # one naive nbconvert run
 SETUP_DEADLINE_S = 900.0
-CELL_TIMEOUT_S = 60  # the naive route gets the same per-cell bound as the job (scripts/site_execute.py)
+CELL_TIMEOUT_S = 60  # the naive route gets the same per-cell bound as the job (sitebuild/execute.py)
 MB = 1024 * 1024
 
 
@@ -147,7 +147,7 @@ class KernelRssSampler:
 
 @dataclass
 class JobRun:
-    """One main-job run: wall time and what the job itself reported (scripts/build_site.py --timings)."""
+    """One main-job run: wall time and what the job itself reported (sitebuild/build.py --timings)."""
 
     seconds: float
     timings: dict[str, Any]
@@ -160,10 +160,10 @@ class JobRun:
 
 
 def main_job(copy: Path, jobs: int, *extra: str, sampler: KernelRssSampler | None = None) -> JobRun:
-    """The main job on a copy of the project (its own scripts, helpers, data and notebooks)."""
+    """The main job on a copy of the project (its own sitebuild, helpers, data and notebooks)."""
     timings = copy / "timings.json"
     timings.unlink(missing_ok=True)
-    cmd = [PYTHON, "scripts/build_site.py", "--jobs", str(jobs), "--timings", str(timings), *extra]
+    cmd = [PYTHON, "-m", "sitebuild", "--jobs", str(jobs), "--timings", str(timings), *extra]
     finished = run_bounded(
         cmd, copy, JOB_DEADLINE_S, env=project_env(copy), on_start=sampler.start if sampler else None
     )
@@ -266,7 +266,7 @@ def bench_jobs(report: Report, args: argparse.Namespace, work: Path) -> None:
     )
     try:
         render = run_bounded(
-            [PYTHON, "scripts/build_site.py", "--no-execute", "--out", str(copy / "_site_render")],
+            [PYTHON, "-m", "sitebuild", "--no-execute", "--out", str(copy / "_site_render")],
             copy,
             JOB_DEADLINE_S,
             env=project_env(copy),

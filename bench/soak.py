@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         names = ", ".join(path.stem[:2] for path in notebooks_of(copy))
         left_out = f" (left out: {', '.join(args.skip)})" if args.skip else ""
         print(f"soaking on notebooks {names}{left_out}", flush=True)
-        job = [PYTHON, "scripts/build_site.py", "--rerun", "--out", str(copy / "_site")]
+        job = [PYTHON, "-m", "sitebuild", "--rerun", "--out", str(copy / "_site")]
         nbval = [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env"]
         nbval += [f"--nbval-cell-timeout={CELL_TIMEOUT_S}", "notebooks"]
         for label, runs, cmd, deadline in (

@@ -8,19 +8,26 @@ with named placeholders, and numbers are formatted for the language, never retyp
     Markdown(_("At {hour}:00 the spread is {spread} points.").format(hour=22, spread=fmt.decimal(22.6, 2)))
 
 A message with no translation in the catalog stays in English (gettext's fallback), so a changed English
-sentence shows up as untranslated, never as a stale translation.
+sentence shows up as untranslated, never as a stale translation. The catalogs are the text files
+``locale/<lang>/LC_MESSAGES/messages.po`` (``make catalogs`` extracts and updates them, sitebuild/catalogs.py);
+they are compiled in memory on first use, without committed binaries, and fuzzy entries (a translation of an
+earlier English text, kept as a suggestion for the translator) are never used.
 """
 
 from __future__ import annotations
 
 import gettext
+import io
 import os
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
 from babel import Locale
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
+from babel.support import Translations
 
 from helpers.errors import ParameterError
 
@@ -39,16 +46,53 @@ def language() -> str:
     return chosen
 
 
+def catalog_path(lang: str) -> Path:
+    """The message catalog of ``lang``: ``locale/<lang>/LC_MESSAGES/messages.po``."""
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
 @cache
 def _catalog(lang: str) -> gettext.NullTranslations:
-    if lang == "en":
+    """The translations of ``lang``, compiled in memory from its .po (English fallback when it has none)."""
+    path = catalog_path(lang)
+    if lang == "en" or not path.exists():
         return gettext.NullTranslations()
-    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True)
+    try:
+        with open(path, "rb") as handle:
+            catalog = read_po(handle, locale=lang, abort_invalid=True)
+    except Exception as exc:  # babel's PoFileError and locale errors: name the file
+        raise ValueError(f"{path}: not a readable message catalog: {exc}") from exc
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return Translations(fp=compiled, domain=DOMAIN)
+
+
+def translated(message: str, lang: str) -> str | None:
+    """The translation of ``message`` into ``lang``, or None when the catalog has none (untranslated or fuzzy)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    if lang == "en":
+        return message
+    found = _catalog(lang).gettext(message)
+    return found if found != message or _translates_to_itself(message, lang) else None
+
+
+def _translates_to_itself(message: str, lang: str) -> bool:
+    """True for a message whose translation is the English text itself (a name, a code, a number)."""
+    table = getattr(_catalog(lang), "_catalog", {})
+    return isinstance(table, dict) and table.get(message) == message
 
 
 def _(message: str) -> str:
     """``message`` in the language of this run (the English text where the catalog has no translation)."""
     return _catalog(language()).gettext(message)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogs without translating it now (a default argument, a constant):
+    translate it with ``_()`` where it is used."""
+    return message
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
@@ -77,6 +121,18 @@ class _Formats:
     def percent(self, value: float | int | Decimal, places: int) -> str:
         """A percentage already multiplied by 100: ``68.05 %`` (en), ``68,05 %`` (ru, kk)."""
         return f"{self.decimal(value, places)}\u00a0%"
+
+    def symbols(self, text: str) -> str:
+        """A number written the English way (``f"{x:,.2f}"``: ``1,234.50``) with this run's separators.
+
+        The digits are kept exactly (no second rounding); only ``,`` and ``.`` become the locale's group and
+        decimal symbols (``1 234,50`` in ru and kk, with a no-break space). English text is returned unchanged.
+        """
+        if language() == "en":
+            return text
+        locale = self._locale()
+        group, decimal = locale.number_symbols["latn"]["group"], locale.number_symbols["latn"]["decimal"]
+        return "".join(group if c == "," else decimal if c == "." else c for c in text)
 
     def signed(self, value: float | int | Decimal, places: int) -> str:
         """A change with its sign: ``+0.38``, ``−0.38`` (a true minus sign)."""

@@ -24,6 +24,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from helpers.i18n import N_, _, fmt, language, ngettext
+
 if TYPE_CHECKING:
     import geopandas
 
@@ -48,7 +50,7 @@ HATCHES = ["", "///", "...", "xxx", "\\\\\\", "+++"]
 _SEQUENTIAL_CMAP = "cividis_r"
 _MISSING_COLOUR = "#FFFFFF"
 _MISSING_HATCH = "////"
-_SOURCE_PREFIX = "Source: "
+_SOURCE_PREFIX = N_("Source: ")
 
 CITY_STYLES = {
     "nur_sultan": {"color": OKABE_ITO["blue"], "marker": "o", "linestyle": "-"},
@@ -116,7 +118,8 @@ def set_style() -> None:
 
 def _add_source(fig: Figure, text: str) -> None:
     """Write the source line under the chart (bottom left, small, grey)."""
-    label = text if text.startswith(_SOURCE_PREFIX) else _SOURCE_PREFIX + text
+    prefix = _(_SOURCE_PREFIX)
+    label = text if text.startswith((_SOURCE_PREFIX, prefix)) else prefix + text
     fig.text(0.0, -0.02, label, ha="left", va="top", fontsize=8, color="#444444", wrap=True)
 
 
@@ -189,7 +192,7 @@ def _chart_csv(data: pd.DataFrame, title: str, source: str, units: Mapping[str, 
 
     Read it back with ``pandas.read_csv(path, comment="#")`` (or ``comment.char = "#"`` in R).
     """
-    lines = [f"# Chart: {title}", f"# {_SOURCE_PREFIX}{source}"]
+    lines = [f"# Chart: {title}", f"# {_(_SOURCE_PREFIX)}{source}"]
     lines += [f"# Column {name}: {unit}" for name, unit in units.items()]
     frame = data.reset_index(drop=not any(data.index.names)) if not isinstance(data.index, pd.RangeIndex) else data
     body = frame.to_csv(index=False, lineterminator="\n", float_format=_float_format)
@@ -226,7 +229,7 @@ def choropleth(
     *,
     ax: Axes | None = None,
     legend_label: str,
-    missing_label: str = "no published figure",
+    missing_label: str = N_("no published figure"),
     vmin: float | None = None,
     vmax: float | None = None,
     **kwargs: Any,
@@ -237,7 +240,7 @@ def choropleth(
     value: the hatching says "not published".
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(9, 5.2))
+        _figure, ax = plt.subplots(figsize=(9, 5.2))
     present = shapes[shapes[column].notna()]
     missing = shapes[shapes[column].isna()]
     if len(present):
@@ -247,7 +250,8 @@ def choropleth(
     if len(missing):
         missing.plot(ax=ax, color=_MISSING_COLOUR, edgecolor="#555555", hatch=_MISSING_HATCH, linewidth=0.6)
         ax.legend(handles=[Patch(facecolor=_MISSING_COLOUR, edgecolor="#555555", hatch=_MISSING_HATCH,
-                                 label=f"{missing_label} ({len(missing)} unit{'' if len(missing) == 1 else 's'})")],
+                                 label=ngettext("{label} ({n} unit)", "{label} ({n} units)", len(missing)).format(
+                                     label=_(missing_label), n=len(missing)))],
                   loc="lower left", fontsize=8)
     ax.set_axis_off()
     ax.set_aspect(1.6)  # about right for Kazakhstan's latitudes in plain lon/lat
@@ -258,16 +262,17 @@ _CALLOUT_OFFSETS = {"nur_sultan": (3.5, 3.0), "almaty_city": (4.0, -2.2), "shymk
 
 
 def label_cities(shapes: geopandas.GeoDataFrame, column: str, ax: Axes, *, decimals: int = 1,
-                 missing_label: str = "not published") -> None:
+                 missing_label: str = N_("not published")) -> None:
     """Call out the three cities, too small to read on a national map: name and value beside a leader line."""
-    for _, row in shapes.iterrows():
+    for _index, row in shapes.iterrows():
         offset = _CALLOUT_OFFSETS.get(str(row["unit_id"]))
         if offset is None:
             continue
         point = row.geometry.representative_point()
         value = row[column]
-        shown = missing_label if value is None or value != value else f"{value:.{decimals}f}"
-        ax.annotate(f"{row['name_en']}\n{shown}", (point.x, point.y),
+        shown = _(missing_label) if value is None or value != value else fmt.symbols(f"{value:.{decimals}f}")
+        name = row.get(f"name_{language()}", row["name_en"])
+        ax.annotate(f"{name}\n{shown}", (point.x, point.y),
                     xytext=(point.x + offset[0], point.y + offset[1]), fontsize=8, ha="center", va="center",
                     arrowprops={"arrowstyle": "-", "color": "#333333", "linewidth": 0.8},
                     bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "#333333", "linewidth": 0.5})
@@ -296,28 +301,30 @@ def ranked_bars(
     the national figure. Sort the frame in the notebook: the order is the reader's to see and change.
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(8.5, max(2.5, 0.33 * len(frame) + 1.2)))
+        _figure, ax = plt.subplots(figsize=(8.5, max(2.5, 0.33 * len(frame) + 1.2)))
     rows = frame.reset_index(drop=True)
     positions = list(range(len(rows)))[::-1]
-    for y, (_, row) in zip(positions, rows.iterrows(), strict=True):
+    for y, (_index, row) in zip(positions, rows.iterrows(), strict=True):
         unit_id = row[unit] if unit is not None and unit in rows.columns else None
         city = unit_id is not None and _is_city(unit_id)
         colour = unit_style(str(unit_id))["color"] if city else CONTEXT if unit is not None else PALETTE[0]
         number = float(row[value])
         ax.barh(y, number, color=colour, hatch=HATCHES[1] if city else "", edgecolor="white", height=0.75)
-        ax.text(number, y, f" {number:.{decimals}f}", va="center", ha="left", fontsize=8)
+        ax.text(number, y, " " + fmt.symbols(f"{number:.{decimals}f}"), va="center", ha="left", fontsize=8)
     ax.set_yticks(positions, [str(v) for v in rows[label]], fontsize=9)
     if reference is not None:
         name, number = reference
         ax.axvline(number, color=NATIONAL, linestyle="--", linewidth=1)
-        ax.text(number, len(rows) - 0.35, f"{name} {number:.{decimals}f} ", ha="right", va="bottom", fontsize=8)
+        shown = fmt.symbols(f"{number:.{decimals}f}")
+        ax.text(number, len(rows) - 0.35, f"{name} {shown} ", ha="right", va="bottom", fontsize=8)
     if xlim is not None:
         ax.set_xlim(*xlim)
     ax.set_ylim(-0.6, len(rows) + 0.1)
     ax.grid(axis="y", visible=False)
     if unit is not None and rows[unit].map(_is_city).any():
-        ax.legend(handles=[Patch(color=CONTEXT, label="oblast"),
-                           Patch(facecolor="#777777", hatch=HATCHES[1], edgecolor="white", label="city (own colour)")],
+        ax.legend(handles=[Patch(color=CONTEXT, label=_("oblast")),
+                           Patch(facecolor="#777777", hatch=HATCHES[1], edgecolor="white",
+                                 label=_("city (own colour)"))],
                   loc="lower right", fontsize=8)
     return ax
 
@@ -329,7 +336,7 @@ def small_multiples(
     panel: str,
     *,
     reference: pd.DataFrame | None = None,
-    reference_label: str = "nation",
+    reference_label: str = N_("nation"),
     ncols: int = 6,
     panel_height: float = 2.35,
     xlabel: str | None = None,
@@ -348,7 +355,7 @@ def small_multiples(
     for ax, name in zip(grid.flat, names, strict=False):
         if reference is not None:
             ax.plot(reference[x], reference[y], color=CONTEXT, linestyle="--", linewidth=1.6, zorder=1,
-                    label=reference_label)
+                    label=_(reference_label))
         rows = frame[frame[panel].astype(str) == name]
         ax.plot(rows[x], rows[y], color=YES, marker="o", markersize=3.5, linewidth=1.8, zorder=3)
         ax.set_title(name, fontsize=9.5)
@@ -380,9 +387,9 @@ def dot_interval(
     maps a label to a value drawn as a vertical line (solid, then dotted), e.g. the official result.
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(8.5, max(2.5, 0.55 * len(frame) + 1.4)))
+        _figure, ax = plt.subplots(figsize=(8.5, max(2.5, 0.55 * len(frame) + 1.4)))
     rows = frame.reset_index(drop=True)
-    for y, (_, row) in enumerate(rows.iterrows()):
+    for y, (_index, row) in enumerate(rows.iterrows()):
         look = _poll_style(str(row[style])) if style is not None else {"color": PALETTE[0], "marker": "o"}
         point = float(row[estimate])
         if pd.isna(row[low]) or pd.isna(row[high]):
@@ -393,7 +400,8 @@ def dot_interval(
                     color=look["color"], capsize=3, markersize=6)
     for (name, number), line in zip((references or {}).items(), LINESTYLES[:1] + LINESTYLES[2:], strict=False):
         ax.axvline(number, color=NATIONAL, linestyle=line, linewidth=1.3)
-        ax.text(number, len(rows) - 0.4, f" {name}\n {number:.2f}", fontsize=8, va="bottom", ha="left")
+        shown = fmt.symbols(f"{number:.2f}")
+        ax.text(number, len(rows) - 0.4, f" {name}\n {shown}", fontsize=8, va="bottom", ha="left")
     ax.set_yticks(range(len(rows)), [str(v) for v in rows[label]])
     ax.set_ylim(len(rows) + 0.6, -0.7)
     ax.grid(axis="y", visible=False)
@@ -416,8 +424,8 @@ def labelled_scatter(
     line is drawn: with the few units this project has, a line suggests more than the points say.
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 5.0))
-    for _, row in frame.iterrows():
+        _figure, ax = plt.subplots(figsize=(7.5, 5.0))
+    for _index, row in frame.iterrows():
         city = _is_city(row[unit])
         look = unit_style(str(row[unit])) if city else {"color": "#555555", "marker": "o"}
         ax.scatter(float(row[x]), float(row[y]), color=look["color"], marker=look["marker"], s=60 if city else 36,
@@ -425,7 +433,7 @@ def labelled_scatter(
         if named is None or str(row[unit]) in named:
             ax.annotate(str(row[label]), (float(row[x]), float(row[y])), textcoords="offset points",
                         xytext=(4, 3), fontsize=8, fontweight="bold" if city else "normal")
-    handles = [Line2D([], [], color="#555555", marker="o", linestyle="none", label="oblast")]
+    handles = [Line2D([], [], color="#555555", marker="o", linestyle="none", label=_("oblast"))]
     for uid, look in CITY_STYLES.items():
         here = frame[frame[unit].astype(str) == uid]
         if len(here):

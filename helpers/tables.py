@@ -11,8 +11,9 @@ from collections.abc import Mapping
 import pandas as pd
 
 from helpers import units
+from helpers.i18n import N_, _, fmt, language
 
-_MISSING = "not published"
+_MISSING = N_("not published")
 _SUFFIXES = (("_pct", " (%)"), ("_votes", " (votes)"))
 _UNIT_COLUMNS = ("unit_id", "parent_unit_id")
 
@@ -29,13 +30,13 @@ def _header(column: str) -> str:
 
 def _cell(value: object, decimals: int, missing: str) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[call-overload]
-        return missing
+        return _(missing)
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, int):
-        return f"{value:,}"
+        return fmt.symbols(f"{value:,}")
     if isinstance(value, float):
-        return f"{value:,.{decimals}f}"
+        return fmt.symbols(f"{value:,.{decimals}f}")
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d %H:%M") if (value.hour or value.minute) else value.strftime("%Y-%m-%d")
     return str(value)
@@ -50,7 +51,8 @@ def readable(
 ) -> pd.DataFrame:
     """A copy of ``frame`` as text for display.
 
-    - unit-id columns become English unit names (the column header says "unit");
+    - unit-id columns become unit names in the run's language (the column header says "unit", in English in
+      every language: notebook code refers to it; translate it with ``labels`` where it is shown last);
     - whole numbers get thousands separators, other numbers ``decimals`` places (per column if a mapping);
     - empty cells read ``missing`` ("not published" unless told otherwise), booleans "yes"/"no";
     - headers come from ``labels`` where given, otherwise from :func:`_header`;
@@ -58,12 +60,14 @@ def readable(
     """
     labels = dict(labels or {})
     names = units.english_names()
+    if language() != "en":  # the run's language (KZREF_LANG): unit names from data/units.csv's name_ru / name_kk
+        names = {unit_id: units.name_of(unit_id, language()) for unit_id in names}
     shown = pd.DataFrame(index=frame.index)
     for column in frame.columns:
         series = frame[column]
         if column in _UNIT_COLUMNS:
             series = series.astype("object").map(lambda u: names.get(str(u), u) if pd.notna(u) else u)
-            labels.setdefault(column, "unit")
+            labels.setdefault(column, "unit")  # not translated: notebooks index readable tables by it
         places = decimals.get(column, 2) if isinstance(decimals, Mapping) else decimals
         integer_like = pd.api.types.is_integer_dtype(series.dtype)
         values = [int(v) if integer_like and pd.notna(v) else v for v in series.astype("object")]

@@ -2,7 +2,7 @@
 
 Tests that execute notebooks with papermill call ``run_with_parameters`` instead of
 ``papermill.execute_notebook`` directly, so every batch run has the same bounds as the main job and
-nbval (scripts/site_execute.py): a stuck cell fails after CELL_TIMEOUT seconds, naming the cell,
+nbval (sitebuild/execute.py): a stuck cell fails after CELL_TIMEOUT seconds, naming the cell,
 instead of after nbclient's 600 s or never.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from site_execute import CELL_TIMEOUT, IOPUB_TIMEOUT, KERNEL_NAME, STARTUP_TIMEOUT
+from sitebuild.execute import CELL_TIMEOUT, IOPUB_TIMEOUT, KERNEL_NAME, STARTUP_TIMEOUT
 
 PAPERMILL_OPTIONS: dict[str, Any] = {
     "kernel_name": KERNEL_NAME,

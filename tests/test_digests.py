@@ -1,4 +1,4 @@
-"""Which notebooks the main job re-executes: the input digests of scripts/digests.py (no kernels here)."""
+"""Which notebooks the main job re-executes: the input digests of sitebuild/digests.py (no kernels here)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import digests
 import pytest
 
+from sitebuild import digests
 from tests.conftest import ROOT
 
 
@@ -45,8 +45,8 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "data/units.csv").write_text("unit_id\nalmaty_city\n", encoding="utf-8")
     (tmp_path / "data/boundaries/units.geojson").write_text("{}", encoding="utf-8")
     (tmp_path / "requirements.lock").write_text("pandas==3.1.1\n", encoding="utf-8")
-    (tmp_path / "scripts").mkdir()
-    shutil.copyfile(ROOT / "scripts/site_execute.py", tmp_path / "scripts/site_execute.py")
+    (tmp_path / "sitebuild").mkdir()
+    shutil.copyfile(ROOT / "sitebuild/execute.py", tmp_path / "sitebuild/execute.py")
     (tmp_path / "notebooks").mkdir()
     path = tmp_path / "notebooks/01_first.ipynb"
     text = write(path, notebook(["UNIT = 'almaty_city'", "print(UNIT)"], outputs=[{"output_type": "stream"}]))
@@ -74,7 +74,7 @@ def test_nothing_changed_means_up_to_date(project: Path) -> None:
         (lambda p: p.joinpath("data/units.csv").write_text("unit_id\nastana_city\n"), "data changed"),
         (lambda p: p.joinpath("data/boundaries/units.geojson").write_text("[]"), "data changed"),
         (lambda p: p.joinpath("requirements.lock").write_text("pandas==3.1.2\n"), "lock changed"),
-        (lambda p: p.joinpath("scripts/site_execute.py").write_text("# other\n"), "executor changed"),
+        (lambda p: p.joinpath("sitebuild/execute.py").write_text("# other\n"), "executor changed"),
     ],
 )
 def test_a_changed_shared_input_executes_again(project: Path, change: Any, expected: str) -> None:

@@ -10,10 +10,10 @@ import re
 import tomllib
 
 import setup_env
-import site_execute
 import sync_environment
 import yaml
 
+from sitebuild import execute as site_execute
 from tests import notebook_runs
 from tests.conftest import ROOT
 

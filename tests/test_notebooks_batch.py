@@ -1,7 +1,7 @@
 """The committed notebooks are safe to run in batch: no widgets (the cause of the 10-minute hang, issue 10).
 
 Executing a notebook that creates ipywidgets (``interact`` above all) can block nbclient, nbconvert and
-nbval; the main job refuses a widget comm at run time (scripts/site_execute.py), and this test names the
+nbval; the main job refuses a widget comm at run time (sitebuild/execute.py), and this test names the
 offending cell before anything runs. Readers explore through the parameters cell instead.
 """
 

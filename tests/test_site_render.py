@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import nbformat
-import site_render
+
+from sitebuild import render as site_render
 
 
 def notebook(*markdown: str) -> nbformat.NotebookNode:

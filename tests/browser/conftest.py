@@ -44,8 +44,8 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def build_site(out: Path, *extra: str) -> Path:
-    """Render a site with ``scripts/build_site.py --no-execute``; fail on an error or any stderr output."""
-    cmd = [sys.executable, str(ROOT / "scripts/build_site.py"), "--no-execute", "--out", str(out), *extra]
+    """Render a site with ``python -m sitebuild --no-execute``; fail on an error or any stderr output."""
+    cmd = [sys.executable, "-m", "sitebuild", "--no-execute", "--out", str(out), *extra]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=BUILD_TIMEOUT, check=False)
     assert proc.returncode == 0, f"site build failed:\n{proc.stdout}\n{proc.stderr}"
     assert proc.stderr == "", f"site build wrote to stderr:\n{proc.stderr}"

@@ -18,6 +18,8 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# the job is run as `python -m sitebuild` from the workspace: the package is found on the repository root
+ROOT_ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 FIGURE = (
     "import matplotlib.pyplot as plt\n"
     "fig, ax = plt.subplots(figsize=(4, 2))\n"
@@ -42,7 +44,8 @@ def build(workspace: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     """Run the main job on the workspace's notebooks, rendering into workspace/_site."""
     cmd = [
         sys.executable,
-        str(ROOT / "scripts/build_site.py"),
+        "-m",
+        "sitebuild",
         "--notebooks",
         str(workspace / "notebooks"),
         "--out",
@@ -51,7 +54,7 @@ def build(workspace: Path, *extra: str) -> subprocess.CompletedProcess[str]:
         str(workspace / "README.md"),
         *extra,
     ]
-    return subprocess.run(cmd, cwd=workspace, capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(cmd, cwd=workspace, env=ROOT_ENV, capture_output=True, text=True, timeout=300, check=False)
 
 
 def executed(result: subprocess.CompletedProcess[str]) -> set[str]:
@@ -132,9 +135,9 @@ def test_notebook_saved_during_run_is_not_overwritten(workspace: Path) -> None:
     """If someone saves the notebook while it runs, their version wins and the job says so."""
     slow = workspace / "notebooks/01_first.ipynb"
     make_notebook(slow, "First question?", ["import time\ntime.sleep(4)", FIGURE])
-    cmd = [sys.executable, str(ROOT / "scripts/build_site.py"), "--notebooks", str(workspace / "notebooks")]
+    cmd = [sys.executable, "-m", "sitebuild", "--notebooks", str(workspace / "notebooks")]
     cmd += ["--out", str(workspace / "_site"), "--readme", str(workspace / "README.md")]
-    proc = subprocess.Popen(cmd, cwd=workspace, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, cwd=workspace, env=ROOT_ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(2)
     edited = slow.read_text(encoding="utf-8").replace("First question?", "Edited question?")
     slow.write_text(edited, encoding="utf-8")
@@ -205,8 +208,8 @@ def test_widget_cell_fails_at_once(workspace: Path) -> None:
 STALL_PROBE = """
 import json, sys
 from pathlib import Path
-import site_execute
-[result] = site_execute.run_all([Path(sys.argv[1])], jobs=1, timeout=60, stall=4)
+from sitebuild import execute
+[result] = execute.run_all([Path(sys.argv[1])], jobs=1, timeout=60, stall=4)
 print(json.dumps({"ok": result.ok, "error": result.error}))
 """
 
@@ -220,7 +223,7 @@ def test_stalled_worker_is_killed_with_its_kernel(tmp_path: Path) -> None:
         path, "Stall?", ["import os\nopen('kernel.pid', 'w').write(str(os.getpid()))", "import time\ntime.sleep(120)"]
     )
     started = time.monotonic()
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts")}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     probe = subprocess.run(
         [sys.executable, "-c", STALL_PROBE, str(path)],
         capture_output=True,

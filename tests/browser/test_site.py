@@ -465,8 +465,8 @@ def test_rebuild_is_byte_identical(tmp_path: Path) -> None:
 
 
 def limits() -> dict[str, int]:
-    """PAGE_LIMIT, DOWNLOAD_LIMIT and SITE_LIMIT as scripts/build_site.py sets them."""
-    tree = ast.parse((ROOT / "scripts/build_site.py").read_text(encoding="utf-8"))
+    """PAGE_LIMIT, DOWNLOAD_LIMIT and SITE_LIMIT as sitebuild/build.py sets them."""
+    tree = ast.parse((ROOT / "sitebuild/build.py").read_text(encoding="utf-8"))
     found = {}
     for node in tree.body:
         target = node.targets[0] if isinstance(node, ast.Assign) else None
@@ -503,10 +503,7 @@ def test_screenshots(browser: Any, base_url: str) -> None:
 
 def test_table_csv_fills_spans_and_drops_a_bare_index() -> None:
     """The table CSV has one cell per column also for pandas' MultiIndex rows and columns (no browser)."""
-    import sys
-
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from site_render import table_rows
+    from sitebuild.render import table_rows
 
     rows_index = pd.MultiIndex.from_tuples([("2022", "final"), ("2022", "preliminary"), ("2024", "final")],
                                            names=["year", "stage"])

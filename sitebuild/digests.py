@@ -8,7 +8,7 @@ job (or ``scripts/run_notebook.py``) wrote them:
   data      every file below ``data/``
   lock      ``requirements.lock``
   python    the interpreter (implementation and version)
-  executor  ``scripts/site_execute.py`` (it shapes the stored outputs: normalisation, stream merging)
+  executor  ``sitebuild/execute.py`` (it shapes the stored outputs: normalisation, stream merging)
 
 plus ``outputs``: the digest of the code cells' outputs and execution counts as written, so that outputs
 changed by hand (a notebook run and saved in JupyterLab) are not mistaken for the job's. Markdown is not
@@ -39,9 +39,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 RECORDS_NAME = "digests.json"
 ABOUT = (
-    "Written by scripts/build_site.py and scripts/run_notebook.py: for each notebook, digests of the inputs "
+    "Written by sitebuild/build.py and scripts/run_notebook.py: for each notebook, digests of the inputs "
     "its stored outputs were computed from, and of those outputs. `make` executes a notebook only when one "
-    "differs; `make rerun` executes all. See scripts/digests.py."
+    "differs; `make rerun` executes all. See sitebuild/digests.py."
 )
 SHARED_KINDS = ("helpers", "data", "lock", "python", "executor")
 SHORT = 16  # hex digits kept: readable diffs, and far beyond any chance of collision here
@@ -65,7 +65,7 @@ def shared_inputs(root: Path = ROOT) -> dict[str, str]:
     """Digests of the inputs every notebook shares (computed once per job)."""
     data = [p for p in (root / "data").rglob("*") if p.is_file()] if (root / "data").is_dir() else []
     lock = root / "requirements.lock"
-    executor = root / "scripts/site_execute.py"
+    executor = root / "sitebuild/execute.py"
     return {
         "helpers": _hash(_files(root, (root / "helpers").glob("*.py"))),
         "data": _hash(_files(root, data)),

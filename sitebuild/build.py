@@ -1,18 +1,18 @@
 """Main job: execute the notebooks whose inputs changed in fresh kernels, write outputs back, build the site.
 
-    .venv/bin/python scripts/build_site.py               # execute what changed (2 kernels) + render _site/
-    .venv/bin/python scripts/build_site.py --rerun       # execute every notebook (what `make rerun` does)
-    .venv/bin/python scripts/build_site.py --no-execute  # render the committed outputs only
-    .venv/bin/python scripts/build_site.py --jobs 1 --out /tmp/site
+    .venv/bin/python -m sitebuild               # execute what changed (2 kernels) + render _site/
+    .venv/bin/python -m sitebuild --rerun       # execute every notebook (what `make rerun` does)
+    .venv/bin/python -m sitebuild --no-execute  # render the committed outputs only
+    .venv/bin/python -m sitebuild --jobs 1 --out /tmp/site
 
 A notebook is executed only when its code, the helpers, the data, the lock file, the Python version or
 the executor changed since its stored outputs were written (digests in notebooks/digests.json, see
-scripts/digests.py); every cell runs under the watchdog of scripts/site_execute.py (60 s per cell).
+sitebuild/digests.py); every cell runs under the watchdog of sitebuild/execute.py (60 s per cell).
 A notebook is written back only if it ran without error (and only if its bytes changed); any
 failure stops the job with a non-zero exit naming the notebook and the cell, and the previous
 site stays in place: pages are built in a temporary folder that replaces ``_site/`` at the end.
 Running the job twice gives byte-identical notebooks and pages (no timestamps, random ids or
-absolute paths). Rendering details and the choice of nbconvert are in ``scripts/site_render.py``.
+absolute paths). Rendering details and the choice of nbconvert are in ``sitebuild/render.py``.
 """
 
 from __future__ import annotations
@@ -31,15 +31,9 @@ from typing import Any
 
 import yaml
 
-# Run as `python scripts/build_site.py`: Python puts scripts/ first on sys.path, so the sibling modules
-# below import as they are. nbformat -> jsonschema imports rfc3987_syntax when present, which compiles
-# a grammar for ~1.7 s; notebook validation never checks the "iri" formats it serves, so mark it absent
-# (ImportError is handled by jsonschema). Saves that time on every run of the job.
-sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
-
-import digests  # noqa: E402 (after the line above)
-from site_execute import CELL_TIMEOUT, RunResult, file_digest, run_all, write_if_changed  # noqa: E402
-from site_render import (  # noqa: E402
+from sitebuild import digests
+from sitebuild.execute import CELL_TIMEOUT, RunResult, file_digest, run_all, write_if_changed
+from sitebuild.render import (
     LinkMapper,
     NotebookInfo,
     SiteRenderer,
@@ -48,12 +42,12 @@ from site_render import (  # noqa: E402
     marker_block,
     network_problems,
     notebook_info_from_text,
-    page_sections,
     read_notebook_info,
     readme_intro,
     thumbnail,
     write_text,
 )
+from sitebuild.search import page_sections
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
@@ -106,7 +100,7 @@ def find_notebooks(folder: Path) -> list[Path]:
 
 
 def stale_notebooks(paths: list[Path], rerun: bool) -> dict[Path, dict[str, str]]:
-    """The notebooks to execute, each with its current input digests (see scripts/digests.py).
+    """The notebooks to execute, each with its current input digests (see sitebuild/digests.py).
 
     Without ``rerun`` only those whose inputs (or stored outputs) differ from their record.
     """
@@ -171,7 +165,7 @@ def execute(paths: list[Path], args: argparse.Namespace, on_success: Callable[[P
 def site_inputs(args: argparse.Namespace) -> str:
     """Digest of everything a build reads (notebooks, READMEs, data, templates, scripts, lock, options)."""
     options = f"{args.out}|{args.readme}|{args.data}|{args.notebooks}".encode()
-    read = [args.notebooks, args.data, args.readme, args.citation, ROOT / "site_template", ROOT / "scripts"]
+    read = [args.notebooks, args.data, args.readme, args.citation, ROOT / "site_template", ROOT / "sitebuild"]
     return f"{digests.tree_digest([*read, ROOT / 'requirements.lock'])}-{hashlib.sha256(options).hexdigest()[:16]}"
 
 

@@ -1,9 +1,9 @@
 """Execute notebooks in fresh kernels, under a watchdog, and normalise them so that a rerun is byte-identical.
 
-Used by ``scripts/build_site.py`` (the main job) and ``scripts/run_notebook.py``. Each notebook runs in
-its own worker process and kernel (nbclient) with the notebooks folder as working directory; up to
-``jobs`` notebooks run at once. A notebook is written back only when every cell ran without error, and
-only if its bytes changed.
+Used by ``python -m sitebuild`` (the main job, sitebuild/build.py) and ``python -m sitebuild.run``.
+Each notebook runs in its own worker process and kernel (nbclient) with the notebooks folder as
+working directory; up to ``jobs`` notebooks run at once. A notebook is written back only when every
+cell ran without error, and only if its bytes changed.
 
 No run can hang. Three bounds, each failing with the notebook, the cell and what was awaited:
   * nbclient's own timeouts: a kernel must start in STARTUP_TIMEOUT s; a cell must send its reply within

@@ -1,0 +1,93 @@
+"""The search stage: split rendered pages into sections and write the index the search page reads.
+
+Each entry is one section of one page (its heading, its text), taken from the HTML a reader sees:
+code folds, navigation, the contents list, scripts and styles are left out. The index is a plain JSON
+list built into ``search.html`` (no server, works from ``file://``); one index is built per site
+folder, so a build per language gets its own index by calling these functions on that language's pages.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+UNINDEXED_RE = re.compile(
+    r'<details class="site-code">.*?</details>|<style\b.*?</style>|<script\b.*?</script>', re.DOTALL | re.IGNORECASE
+)
+
+
+class SectionText(HTMLParser):
+    """Splits a rendered page into sections at its headings (h1-h3 with an id), keeping their text.
+
+    Code (``<details class="site-code">``), navigation, the contents list, scripts and styles are left
+    out: the search finds what a reader reads.
+    """
+
+    SKIP_TAGS = frozenset({"style", "script", "nav", "aside", "footer", "form", "head", "button", "title"})
+    SKIP_CLASSES = frozenset({"site-code", "site-downloads", "anchor-link", "site-toc"})
+    VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"})
+
+    def __init__(self, page_title: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.sections: list[dict[str, str]] = [{"anchor": "", "title": page_title, "text": ""}]
+        self._stack: list[tuple[str, bool]] = []  # open tags, and whether each starts a skipped part
+        self._heading: list[str] | None = None
+        self._heading_id = ""
+        self._parts: list[str] = []
+
+    @property
+    def skipping(self) -> bool:
+        """True inside a part that is not indexed."""
+        return any(skip for _, skip in self._stack)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Open a tag; start a heading."""
+        if tag in self.VOID:
+            return
+        values = {name: value or "" for name, value in attrs}
+        skip = tag in self.SKIP_TAGS or bool(self.SKIP_CLASSES & set(values.get("class", "").split()))
+        self._stack.append((tag, skip))
+        if re.fullmatch(r"h[1-3]", tag) and values.get("id") and not self.skipping:
+            self._close_section()
+            self._heading, self._heading_id = [], values["id"]
+
+    def handle_endtag(self, tag: str) -> None:
+        """Close tags up to the matching one; finish a heading."""
+        if tag in self.VOID or all(open_tag != tag for open_tag, _ in self._stack):
+            return
+        while self._stack and self._stack.pop()[0] != tag:
+            pass
+        if re.fullmatch(r"h[1-3]", tag) and self._heading is not None:
+            title = " ".join("".join(self._heading).split())
+            self.sections.append({"anchor": self._heading_id, "title": title, "text": ""})
+            self._heading = None
+
+    def handle_data(self, data: str) -> None:
+        """Text goes to the heading being read or to the current section."""
+        if self.skipping:
+            return
+        (self._heading if self._heading is not None else self._parts).append(data)
+
+    def _close_section(self) -> None:
+        self.sections[-1]["text"] += " ".join(" ".join(self._parts).split())
+        self._parts = []
+
+    def result(self) -> list[dict[str, str]]:
+        """The sections with their text (empty sections without a heading dropped)."""
+        self._close_section()
+        return [s for s in self.sections if s["text"] or s["anchor"]]
+
+
+def page_sections(html: str, page: str, page_title: str) -> list[dict[str, str]]:
+    """Search entries of one page: page, page title, section anchor, section title, text."""
+    parser = SectionText(page_title)
+    parser.feed(UNINDEXED_RE.sub("", html))  # the parser would skip these too, but slowly (code is most of a page)
+    parser.close()
+    return [{"page": page, "page_title": page_title, **section} for section in parser.result()]
+
+
+def search_index_json(entries: list[dict[str, str]]) -> str:
+    """The search index as JSON that is safe inside ``<script type="application/json">``."""
+    compact = [[e["page"], e["page_title"], e["anchor"], e["title"], e["text"]] for e in entries]
+    return json.dumps(compact, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
