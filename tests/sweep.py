@@ -197,9 +197,18 @@ def parameterised() -> list[str]:
     return found
 
 
-def cases(only: list[str] | None = None) -> list[Case]:
-    """Every case of the sweep: the committed values, each other value one at a time, the combinations, the
-    refusals; in a fixed order."""
+def spread(values: list[Any], most: int | None) -> list[Any]:
+    """At most ``most`` of ``values``, evenly spaced, the first and the last among them (all when None)."""
+    if most is None or len(values) <= most:
+        return values
+    if most <= 1:
+        return values[:most]
+    return [values[i] for i in sorted({round(k * (len(values) - 1) / (most - 1)) for k in range(most)})]
+
+
+def cases(only: list[str] | None = None, per_parameter: int | None = None) -> list[Case]:
+    """Every case of the sweep: the committed values, each other value one at a time (or ``per_parameter`` of
+    them, evenly spread, for a shorter run), the combinations, the refusals; in a fixed order."""
     found: list[Case] = []
     for stem, table in grid().items():
         if only and stem[:2] not in only and stem not in only:
@@ -207,7 +216,8 @@ def cases(only: list[str] | None = None) -> list[Case]:
         committed = parameters_cell(stem)
         found.append(Case(stem, {}))
         for name, values in table.items():
-            found += [Case(stem, {name: value}) for value in values if value != committed.get(name)]
+            others = [value for value in values if value != committed.get(name)]
+            found += [Case(stem, {name: value}) for value in spread(others, per_parameter)]
         found += COMBINATIONS.get(stem, [])
         found += [Case(stem, bad, "refused") for bad in REFUSED.get(stem, [])]
     return found
@@ -356,11 +366,21 @@ def run_case(case: Case, folder: str) -> Result:
 
 
 # ---------------------------------------------------------------- the command
+def interleaved(selected: list[Case]) -> list[Case]:
+    """The cases taken in turn from each notebook, so a run cut short has covered every notebook alike."""
+    rank: dict[str, int] = {}
+    keyed = []
+    for case in selected:
+        rank[case.stem] = rank.get(case.stem, -1) + 1
+        keyed.append((rank[case.stem], case.stem, case))
+    return [case for _r, _s, case in sorted(keyed, key=lambda k: (k[0], k[1]))]
+
+
 def sweep(selected: list[Case], jobs: int) -> list[Result]:
     """Run the cases on ``jobs`` workers; print each failure as it comes."""
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="kz-sweep-") as folder, ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(run_case, case, folder): case for case in selected}
+        futures = {pool.submit(run_case, case, folder): case for case in interleaved(selected)}
         for done, future in enumerate(as_completed(futures), start=1):
             result = future.result()
             results.append(result)
@@ -390,10 +410,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2, help="notebooks run at once (default 2)")
     parser.add_argument("--only", type=lambda s: [x for x in s.split(",") if x], default=None, help="e.g. 02,08")
+    parser.add_argument("--per-parameter", type=int, default=None,
+                        help="a shorter sweep: at most this many other values per parameter, evenly spread")
     parser.add_argument("--list", action="store_true", help="list the cases and stop")
     parser.add_argument("--json", type=Path, help="also write every result to this file")
     args = parser.parse_args(argv)
-    selected = cases(args.only)
+    selected = cases(args.only, args.per_parameter)
     if args.list:
         for case in selected:
             print(f"{case.stem}  {case.expect:8s} {case.label}")
