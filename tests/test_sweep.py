@@ -70,7 +70,8 @@ def test_check_run_finds_an_empty_list_or_missing_value_in_a_sentence(sentence: 
 
 def test_check_run_passes_a_clean_sentence_and_finds_stderr() -> None:
     case = sweep.Case("02_turnout", {})
-    clean = _nb(_markdown("At 22:00 Kyzylorda turned out most: 78.24 % of registered voters, and Almaty least."))
+    clean = _nb(_markdown("At 22:00 Kyzylorda turned out most: 78.24 % of registered voters, and Almaty least."),
+                _markdown("**What we found.** None fell; `units.carried_forward()` marks the repeats."))
     assert sweep.check_run(case, clean, {}) == []
     warned = _nb({"output_type": "stream", "name": "stderr", "text": "RuntimeWarning: invalid value\n"})
     assert sweep.check_run(case, warned, {}) == [("stderr", "RuntimeWarning: invalid value")]
