@@ -1,7 +1,19 @@
-"""Check a notebook's parameters (the cell tagged ``parameters``) and stop with a one-line answer.
+r"""Check a notebook's parameters (the cell tagged ``parameters``) and stop with a one-line answer.
 
 A reader who sets ``STAGE = "prelim"`` or ``REPORT_HOUR = "22"`` should learn at once what is allowed,
-not meet a traceback ten cells later. Each check returns the value in the form the notebook uses.
+not meet a traceback ten cells later. Each check returns the value in the form the notebook uses::
+
+    STAGE = params.one_of("STAGE", STAGE, ["preliminary", "final"])
+    REPORT_HOUR = params.whole_number("REPORT_HOUR", REPORT_HOUR, allowed=hours)      # or low=, high=
+    UNIT_ID = params.unit("UNIT", UNIT)                      # any name or code units.resolve accepts
+    EXCLUDED = params.unit_ids("EXCLUDE_UNITS", EXCLUDE_UNITS)  # a list; every bad name in one line
+    COMPARE = params.dates("COMPARE", COMPARE, polling_days)   # ISO dates or years; single=True takes one
+    params.enough("EXCLUDE_UNITS", EXCLUDE_UNITS, left=17 - len(EXCLUDED), need=3, what="a rank correlation")
+    notes = [params.choices_note(WRITTEN_FOR, used), params.unit_note("UNIT", UNIT)]  # '' when nothing to say
+    note = "\n\n".join(n for n in notes if n); Markdown(note) if note else None
+
+Every refusal is one line naming the parameter, the value given and what is allowed; ``None`` and a single
+text where a list is expected get their own line (never a list of letters).
 """
 
 from __future__ import annotations
