@@ -238,7 +238,8 @@ def _unit_names(value: object) -> list[str]:
     from helpers import units
 
     name = units.name_of(str(value))
-    return [name, name.replace(" (city)", " city"), name.replace(" (city)", "")]
+    forms = [name, name.replace(" (city)", " city"), name.replace(" (city)", ""), name.replace(" Region", "")]
+    return list(dict.fromkeys(forms))
 
 
 NAMED: dict[str, Callable[[Any], list[str]]] = {
