@@ -47,7 +47,7 @@ from sitebuild.render import (
     thumbnail,
     write_text,
 )
-from sitebuild.search import page_sections
+from sitebuild.search import page_sections, read_aliases
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
@@ -304,7 +304,8 @@ class SiteBuild:
         """The search page (index of every section of every page, in site order) and the shared stylesheets."""
         order = ["index.html", *(info.page for info in self.infos), "data/README.html"]
         entries = [entry for page in order for entry in self.sections.get(page, [])]
-        write_text(self.staging / "search.html", self.renderer.search_page(entries))
+        aliases = read_aliases(self.args.data / "units.csv", ROOT / "site_template/search_terms.json")
+        write_text(self.staging / "search.html", self.renderer.search_page(entries, aliases))
         for rel, content in self.renderer.assets().items():
             (self.staging / rel).parent.mkdir(parents=True, exist_ok=True)
             (self.staging / rel).write_bytes(content)

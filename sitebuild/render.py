@@ -577,6 +577,10 @@ class SiteRenderer:
         self.config = config
         self.css = (template_dir / "site.css").read_text(encoding="utf-8")
         self.search_js = (template_dir / "search.js").read_text(encoding="utf-8")
+        # MiniSearch 7.2.0 (npm "minisearch", dist/umd/index.js; MIT, licence in assets/): inlined, not
+        # linked, so that no page loads a script file; its source map is not shipped
+        library = (template_dir / "vendor/minisearch.js").read_text(encoding="utf-8")
+        self.search_library = library.replace("//# sourceMappingURL=index.js.map", "").rstrip() + "\n"
         self.md = markdown()
         self.env = Environment(
             loader=FileSystemLoader(str(template_dir)),
@@ -595,7 +599,13 @@ class SiteRenderer:
         nb = nbformat.v4.new_notebook()
         head, _ = self.exporter.from_notebook_node(nb, resources={"site": {"css_only": True}})
         lab_css = "\n".join(CSS_COMMENT_RE.sub("", m.group(2)).strip() for m in STYLE_RE.finditer(head))
-        return {"assets/notebook.css": (lab_css + "\n").encode("utf-8"), "assets/site.css": self.css.encode("utf-8")}
+        vendor = self.template_dir / "vendor"
+        return {
+            "assets/notebook.css": (lab_css + "\n").encode("utf-8"),
+            "assets/site.css": self.css.encode("utf-8"),
+            # the licence of MiniSearch, which search.html inlines (see search_page)
+            "assets/minisearch-LICENSE.txt": (vendor / "minisearch-LICENSE.txt").read_bytes(),
+        }
 
     def notebook_page(self, info: NotebookInfo, prev: NotebookInfo | None, nxt: NotebookInfo | None) -> RenderedPage:
         """One notebook page with contents, navigation and downloads, and the files it links to."""
@@ -629,11 +639,12 @@ class SiteRenderer:
         toc = toc_html(page_headings(body, levels=(2,)))
         return self.render_template("data.html.j2", body=Markup(body), toc=Markup(toc), root="../")
 
-    def search_page(self, entries: list[dict[str, str]]) -> str:
-        """The search page: the prebuilt index of every section of every page, and the script that reads it."""
+    def search_page(self, entries: list[dict[str, str]], aliases: dict[str, str], lang: str = "en") -> str:
+        """The search page of one site folder (one language): its prebuilt index, and the script that reads it."""
         return self.render_template(
             "search.html.j2",
-            index_json=Markup(search_index_json(entries)),
+            index_json=Markup(search_index_json(entries, aliases, lang)),
+            library=Markup(self.search_library.replace("</", "<\\/")),
             script=Markup(self.search_js.replace("</", "<\\/")),
             root="",
         )
