@@ -18,10 +18,12 @@ absolute paths). Rendering details and the choice of nbconvert are in ``sitebuil
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,9 +33,10 @@ from typing import Any
 
 import yaml
 
-from sitebuild import digests
+from sitebuild import archive, digests
 from sitebuild.execute import CELL_TIMEOUT, RunResult, file_digest, run_all, write_if_changed
 from sitebuild.render import (
+    Imprint,
     LinkMapper,
     NotebookInfo,
     SiteRenderer,
@@ -44,6 +47,7 @@ from sitebuild.render import (
     notebook_info_from_text,
     read_notebook_info,
     readme_intro,
+    source_links,
     thumbnail,
     write_text,
 )
@@ -58,6 +62,7 @@ PAGE_LIMIT = 1_500_000  # bytes, any HTML page or stylesheet: what a reader load
 DOWNLOAD_LIMIT = 5_000_000  # bytes, any other single file (the largest .ipynb is about 2.4 MB)
 SITE_LIMIT = 30_000_000  # bytes, the whole site (about 15 MB with 28 of ~45 charts at 200 dpi)
 PAGE_SUFFIXES = (".html", ".css")
+ARCHIVE = "downloads/kz-referendum-2022-project.zip"  # the whole project, to run it yourself (see archive.py)
 PLACEHOLDER_README = "# Data package\n\nThe data README has not been written yet.\n"
 
 
@@ -166,6 +171,7 @@ def site_inputs(args: argparse.Namespace) -> str:
     """Digest of everything a build reads (notebooks, READMEs, data, templates, scripts, lock, options)."""
     options = f"{args.out}|{args.readme}|{args.data}|{args.notebooks}".encode()
     read = [args.notebooks, args.data, args.readme, args.citation, ROOT / "site_template", ROOT / "sitebuild"]
+    read += [ROOT / name for name in (*archive.FOLDERS, *archive.FILES) if (ROOT / name).exists()]  # the archive
     return f"{digests.tree_digest([*read, ROOT / 'requirements.lock'])}-{hashlib.sha256(options).hexdigest()[:16]}"
 
 
@@ -214,6 +220,44 @@ def published_files(infos: list[NotebookInfo], package_files: list[str], has_pac
     return published
 
 
+def table_sources(package: dict[str, Any], data_dir: Path) -> dict[str, list[str]]:
+    """Data table name -> the distinct ``source_url`` of its rows, in row order (``a ; b`` holds two)."""
+    found: dict[str, list[str]] = {}
+    for resource, rel in resource_paths(package, data_dir):
+        with (data_dir / rel).open(encoding="utf-8-sig", newline="") as handle:
+            urls = [url.strip() for row in csv.DictReader(handle) for url in (row.get("source_url") or "").split(" ; ")]
+        found[str(resource.get("name", Path(rel).stem))] = list(dict.fromkeys(u for u in urls if "://" in u))
+    return found
+
+
+def imprint(package: dict[str, Any], data_dir: Path, site: str) -> Imprint:
+    """Site name, licence, the data package's version and date, and each table's sources."""
+    licences = package.get("licenses", [])
+    licence = str(licences[0].get("name", "")) if licences else ""
+    return Imprint(
+        site=site,
+        licence=licence,
+        version=str(package.get("version", "")),
+        date=str(package.get("created", ""))[:10],
+        table_sources=table_sources(package, data_dir),
+    )
+
+
+def last_changed(path: Path) -> str:
+    """Date (YYYY-MM-DD) of the last commit that changed the file, "" outside a git checkout.
+
+    Taken from git, not the clock or the file's mtime, so that two builds of one commit are identical.
+    """
+    try:
+        done = subprocess.run(
+            ["git", "log", "-1", "--format=%cs", "--", path.name],
+            cwd=path.parent, capture_output=True, text=True, timeout=30, check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
 def package_sources(package: dict[str, Any]) -> list[dict[str, str]]:
     """The package's ``sources`` as title/href pairs (href only for web addresses)."""
     sources = []
@@ -241,7 +285,10 @@ class SiteBuild:
         self.package_files = resource_paths(self.package, args.data)
         files = [rel for _, rel in self.package_files]
         self.links = LinkMapper(published_files(self.infos, files, bool(self.package)))
-        self.links.add_site_files(["search.html", "CITATION.cff"])
+        self.links.add_site_files(["search.html", "CITATION.cff", "changelog.html", ARCHIVE])
+        self.renderer.imprint = imprint(self.package, args.data, self.renderer.config["title"])
+        self.renderer.changed = {path.stem: last_changed(path) for path in paths}
+        self.renderer.archive = ARCHIVE
         self.rendered: set[str] = set()
         self.sections: dict[str, list[dict[str, str]]] = {}  # page -> its sections, for the search index
 
@@ -273,13 +320,31 @@ class SiteBuild:
         """The data README as HTML, datapackage.json and the resource files it lists."""
         readme_path = self.args.data / "README.md"
         readme = readme_path.read_text(encoding="utf-8") if readme_path.exists() else PLACEHOLDER_README
-        html = self.links.rewrite(self.renderer.data_page(readme), "data", "data/README.html")
+        tables = []
+        for resource, rel in self.package_files:
+            name = str(resource.get("name", Path(rel).stem))
+            with (self.args.data / rel).open(encoding="utf-8-sig", newline="") as handle:
+                rows = sum(1 for _ in csv.DictReader(handle))
+            links = source_links([name], self.renderer.imprint)[0]["links"]
+            tables.append({"name": name, "title": resource.get("title", ""), "href": rel, "file": Path(rel).name,
+                           "rows": rows, "links": links})
+        changed = last_changed(readme_path) if readme_path.exists() else ""
+        page = self.renderer.data_page(readme, tables, changed)
+        html = self.links.rewrite(page, "data", "data/README.html")
         write_text(self.staging / "data/README.html", html)
         self.sections["data/README.html"] = page_sections(html, "data/README.html", "Data package")
         if self.package:
             copy_file(self.args.data / "datapackage.json", self.staging / "data/datapackage.json")
         for _, rel in self.package_files:
             copy_file(self.args.data / rel, self.staging / "data" / rel)
+
+    def write_changelog(self) -> None:
+        """The changelog page: data corrections and changed findings (site_template/changelog.md)."""
+        path = ROOT / "site_template/changelog.md"
+        text = path.read_text(encoding="utf-8") if path.exists() else "# Changelog\n\nNothing recorded yet.\n"
+        html = self.renderer.text_page("Changelog", text, last_changed(path) if path.exists() else "")
+        write_text(self.staging / "changelog.html", html)
+        self.sections["changelog.html"] = page_sections(html, "changelog.html", "Changelog")
 
     def write_index(self) -> None:
         """The landing page, with heading, intro and findings taken from the project README."""
@@ -302,10 +367,13 @@ class SiteBuild:
 
     def write_search_and_assets(self) -> None:
         """The search page (index of every section of every page, in site order) and the shared stylesheets."""
-        order = ["index.html", *(info.page for info in self.infos), "data/README.html"]
+        order = ["index.html", *(info.page for info in self.infos), "data/README.html", "changelog.html"]
         entries = [entry for page in order for entry in self.sections.get(page, [])]
         aliases = read_aliases(self.args.data / "units.csv", ROOT / "site_template/search_terms.json")
         write_text(self.staging / "search.html", self.renderer.search_page(entries, aliases))
+        archive_bytes = archive.project_zip(ROOT, self.args.notebooks, self.args.data)
+        (self.staging / ARCHIVE).parent.mkdir(parents=True, exist_ok=True)
+        (self.staging / ARCHIVE).write_bytes(archive_bytes)
         for rel, content in self.renderer.assets().items():
             (self.staging / rel).parent.mkdir(parents=True, exist_ok=True)
             (self.staging / rel).write_bytes(content)
@@ -316,6 +384,7 @@ class SiteBuild:
             if info.stem not in self.rendered:
                 self.write_notebook_page(position)
         self.write_data_pages()
+        self.write_changelog()
         self.write_index()
         self.write_search_and_assets()
         return [f"link not published in the site: {item}" for item in self.links.unresolved]
