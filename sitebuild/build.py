@@ -22,6 +22,7 @@ import csv
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -62,6 +63,7 @@ PAGE_LIMIT = 1_500_000  # bytes, any HTML page or stylesheet: what a reader load
 DOWNLOAD_LIMIT = 5_000_000  # bytes, any other single file (the largest .ipynb is about 2.4 MB)
 SITE_LIMIT = 30_000_000  # bytes, the whole site (about 15 MB with 28 of ~45 charts at 200 dpi)
 PAGE_SUFFIXES = (".html", ".css")
+URL_RE = re.compile(r"https?://[^\s;,]+")
 ARCHIVE = "downloads/kz-referendum-2022-project.zip"  # the whole project, to run it yourself (see archive.py)
 PLACEHOLDER_README = "# Data package\n\nThe data README has not been written yet.\n"
 
@@ -221,12 +223,15 @@ def published_files(infos: list[NotebookInfo], package_files: list[str], has_pac
 
 
 def table_sources(package: dict[str, Any], data_dir: Path) -> dict[str, list[str]]:
-    """Data table name -> the distinct ``source_url`` of its rows, in row order (``a ; b`` holds two)."""
+    """Data table name -> the distinct web addresses in its rows' ``source_url`` (and ``*_source``) cells, in order."""
     found: dict[str, list[str]] = {}
     for resource, rel in resource_paths(package, data_dir):
+        urls: list[str] = []
         with (data_dir / rel).open(encoding="utf-8-sig", newline="") as handle:
-            urls = [url.strip() for row in csv.DictReader(handle) for url in (row.get("source_url") or "").split(" ; ")]
-        found[str(resource.get("name", Path(rel).stem))] = list(dict.fromkeys(u for u in urls if "://" in u))
+            for row in csv.DictReader(handle):
+                cells = [value or "" for key, value in row.items() if key == "source_url" or key.endswith("_source")]
+                urls += [url.rstrip(".,;)") for cell in cells for url in URL_RE.findall(cell)]
+        found[str(resource.get("name", Path(rel).stem))] = list(dict.fromkeys(urls))
     return found
 
 

@@ -474,7 +474,7 @@ LOAD_RE = re.compile(r"""load\.(?:table|published_text)\(\s*["']([a-z0-9_]+)["']
 def tables_named(text: str, known: dict[str, list[str]]) -> list[str]:
     """The data tables a text names (``turnout_timeline``, ``data/unit_results.csv``), in order, once each."""
     names = [m.group(1) for m in TABLE_NAME_RE.finditer(text.replace(".csv", " "))]
-    return list(dict.fromkeys(name for name in names if name in known))
+    return list(dict.fromkeys(name for name in names if known.get(name)))
 
 
 def source_links(tables: list[str], imprint: Imprint) -> list[dict[str, Any]]:
@@ -832,7 +832,8 @@ class SiteRenderer:
     def text_page(self, title: str, text_md: str, changed: str = "", root: str = "") -> str:
         """A page of text from Markdown (the changelog)."""
         body = readable_tables(link_urls(add_heading_ids(self.md.render(text_md))))
-        return self.render_template("text.html.j2", title=title, body=Markup(body), changed=changed, root=root)
+        html = self.render_template("text.html.j2", title=title, body=Markup(body), changed=changed, root=root)
+        return mark_languages(html)
 
     def search_page(self, entries: list[dict[str, str]], aliases: dict[str, str], lang: str = "en") -> str:
         """The search page of one site folder (one language): its prebuilt index, and the script that reads it."""
@@ -876,7 +877,7 @@ class SiteRenderer:
         else:  # fall back to the first "In short" item of each notebook
             items = [f"- {info.in_short[0]}" for info in notebooks if info.in_short]
             findings = Markup(self.md.render("\n".join(items))) if items else Markup("")
-        return self.render_template(
+        return mark_languages(self.render_template(
             "index.html.j2",
             intro=Markup(self.md.renderInline(self.config.get("intro", ""))),
             cards=cards,
@@ -886,7 +887,7 @@ class SiteRenderer:
             citation=citation_context(citation or {}),
             archive=self.archive,
             root="",
-        )
+        ))
 
 
 LINK_OR_TAG_RE = re.compile(r"(<a\b.*?</a>|<code\b.*?</code>|<[^>]+>)", re.DOTALL | re.IGNORECASE)
@@ -935,8 +936,9 @@ def readable_tables(html: str) -> str:
     return TABLE_RE.sub(wrap, html)
 
 
-CYRILLIC_TEXT_RE = re.compile(r">([^<]*[\u0400-\u04ff][^<]*)<")
 CYRILLIC_RUN_RE = re.compile(r"[\u0400-\u04ff](?:[\u0400-\u04ff0-9\s«»„“”\"'(),.;:!?–—-]*[\u0400-\u04ff»”)])?")
+DATA_README_RE = re.compile(r"(?:\.\./)?data/README\.md")
+TEXT_NODE_RE = re.compile(r">([^<]+)<")
 KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 
 
@@ -952,8 +954,12 @@ def mark_languages(html: str) -> str:
         lang = "kk" if KAZAKH_LETTERS & set(text) else "ru"
         return f'<span lang="{lang}">{text}</span>'
 
-    body = CYRILLIC_TEXT_RE.sub(lambda m: ">" + CYRILLIC_RUN_RE.sub(run, m.group(1)) + "<", body)
-    return head + found + body
+    def text(match: re.Match[str]) -> str:
+        # the data README is a page of the site: say so where the text names the file (its links go there)
+        words = DATA_README_RE.sub("the data page", match.group(1))
+        return ">" + CYRILLIC_RUN_RE.sub(run, words) + "<"
+
+    return head + found + TEXT_NODE_RE.sub(text, body)
 
 
 def binder_url(repository: str, notebook: str) -> str:
