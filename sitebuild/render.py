@@ -609,7 +609,8 @@ def attach_downloads(nb: Any, stem: str, title: str, imprint: Imprint | None = N
 
 def source_html(source: str, imprint: Imprint) -> str:
     """A chart's source line as HTML: the data tables it names link to the data page (no "data/README.md")."""
-    text = html_lib.escape(re.sub(r"\s*;?\s*\(?see data/README\.md\)?", "", source).replace("(data/README.md)", ""))
+    plain = re.sub(r"\s*\((?:see )?data/README\.md\)|;\s*see data/README\.md", "", source)
+    text = html_lib.escape(plain)
     text = text.replace("data/README.md", "the data page")
 
     def link(match: re.Match[str]) -> str:
