@@ -326,3 +326,13 @@ def test_changelog_page(page: Any, site_dir: Path) -> None:
     text = page.inner_text("main")
     assert re.search(r"Data package \d+\.\d+\.\d+ — \d{4}-\d\d-\d\d", text)
     assert "Aktobe" in text and "55.90" in text  # a correction made while copying
+
+
+def test_section_permalinks_visible(page: Any, site_dir: Path) -> None:
+    """Every section heading of a notebook page shows a link to itself."""
+    for name in notebook_pages(site_dir):
+        page.goto((site_dir / name).as_uri())
+        for heading in page.locator(".site-content h2[id]").all()[:5]:
+            link = heading.locator("a.anchor-link")
+            assert link.is_visible(), f"{name}: no visible permalink on {heading.inner_text()!r}"
+            assert link.get_attribute("href") == "#" + heading.get_attribute("id")
