@@ -365,6 +365,8 @@ class SiteBuild:
         index = self.renderer.index_page(
             self.infos, findings, package_sources(self.package), resources, citation,
             card_links=lambda html: self.links.rewrite(html, "notebooks", "index.html"),
+            changed=max([last_changed(self.args.readme) if self.args.readme.exists() else "",
+                         *self.renderer.changed.values()]),
         )
         html = self.links.rewrite(index, "", "index.html")
         write_text(self.staging / "index.html", html)

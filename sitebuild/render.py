@@ -854,6 +854,7 @@ class SiteRenderer:
         resources: list[dict[str, str]],
         citation: dict[str, Any] | None = None,
         card_links: Callable[[str], str] = str,
+        changed: str = "",
     ) -> str:
         """The landing page: summary, findings, one card per notebook, data, sources and how to cite.
 
@@ -887,6 +888,7 @@ class SiteRenderer:
             resources=resources,
             citation=citation_context(citation or {}),
             archive=self.archive,
+            changed=changed,
             root="",
         ))
 

@@ -336,3 +336,13 @@ def test_section_permalinks_visible(page: Any, site_dir: Path) -> None:
             link = heading.locator("a.anchor-link")
             assert link.is_visible(), f"{name}: no visible permalink on {heading.inner_text()!r}"
             assert link.get_attribute("href") == "#" + heading.get_attribute("id")
+
+
+def test_every_content_page_says_when_it_last_changed(page: Any, site_dir: Path) -> None:
+    """Index, notebook pages, data page and changelog: "Content last changed YYYY-MM-DD" (from git), and a link
+    to the changelog."""
+    for name in ["index.html", *notebook_pages(site_dir), "data/README.html", "changelog.html"]:
+        page.goto((site_dir / name).as_uri())
+        footer = page.locator("footer.site-footer")
+        assert re.search(r"Content last changed \d{4}-\d\d-\d\d", footer.inner_text()), name
+        assert footer.locator("a[href$='changelog.html']").count() == 1, name
