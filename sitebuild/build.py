@@ -248,19 +248,32 @@ def imprint(package: dict[str, Any], data_dir: Path, site: str) -> Imprint:
     )
 
 
-def last_changed(path: Path) -> str:
-    """Date (YYYY-MM-DD) of the last commit that changed the file, "" outside a git checkout.
+def last_changed_in(folder: Path, names: list[str]) -> dict[str, str]:
+    """File name -> date (YYYY-MM-DD) of the last commit that changed it; {} outside a git checkout.
 
-    Taken from git, not the clock or the file's mtime, so that two builds of one commit are identical.
+    One ``git log`` for the whole folder. Taken from git, not the clock or the files' mtimes, so that two
+    builds of one commit are identical.
     """
     try:
         done = subprocess.run(
-            ["git", "log", "-1", "--format=%cs", "--", path.name],
-            cwd=path.parent, capture_output=True, text=True, timeout=30, check=False,
+            ["git", "log", "--format=%x00%cs", "--name-only", "--relative", "--", *names],
+            cwd=folder, capture_output=True, text=True, timeout=60, check=False,
         )
     except (OSError, subprocess.SubprocessError):
-        return ""
-    return done.stdout.strip() if done.returncode == 0 else ""
+        return {}
+    found: dict[str, str] = {}
+    if done.returncode != 0:
+        return found
+    for block in done.stdout.split("\0")[1:]:
+        date, *files = block.strip().splitlines()
+        for name in files:
+            found.setdefault(Path(name).name, date)
+    return found
+
+
+def last_changed(path: Path) -> str:
+    """Date of the last commit that changed one file ("" outside a git checkout)."""
+    return last_changed_in(path.parent, [path.name]).get(path.name, "")
 
 
 def package_sources(package: dict[str, Any]) -> list[dict[str, str]]:
@@ -292,10 +305,16 @@ class SiteBuild:
         self.links = LinkMapper(published_files(self.infos, files, bool(self.package)))
         self.links.add_site_files(["search.html", "CITATION.cff", "changelog.html", ARCHIVE])
         self.renderer.imprint = imprint(self.package, args.data, self.renderer.config["title"])
-        self.renderer.changed = {path.stem: last_changed(path) for path in paths}
+        self._paths = paths
         self.renderer.archive = ARCHIVE
         self.rendered: set[str] = set()
         self.sections: dict[str, list[dict[str, str]]] = {}  # page -> its sections, for the search index
+
+    def dates_of_notebooks(self) -> None:
+        """When each notebook last changed (one git call, made when the first page is rendered)."""
+        if self._paths and not self.renderer.changed:
+            dates = last_changed_in(self._paths[0].parent, [path.name for path in self._paths])
+            self.renderer.changed = {path.stem: dates.get(path.name, "") for path in self._paths}
 
     def notebook_executed(self, path: Path, text: str) -> None:
         """Render the page of a freshly executed notebook from its normalised text."""
@@ -305,6 +324,7 @@ class SiteBuild:
 
     def write_notebook_page(self, position: int) -> None:
         """One notebook page with prev/next navigation, and its thumbnail."""
+        self.dates_of_notebooks()
         info = self.infos[position]
         prev = self.infos[position - 1] if position > 0 else None
         nxt = self.infos[position + 1] if position + 1 < len(self.infos) else None
