@@ -918,6 +918,21 @@ TD_RE = re.compile(r"<td\b([^>]*)>([^<]*)</td>", re.IGNORECASE)
 NUMBER_RE = re.compile(r"^\s*[(<>≤≥~≈±+−-]?\s*\d[\d,. \u202f\u00a0]*(?:%|‰| pp| points?)?\)?\s*$")
 
 
+ROW_NUMBER_TH_RE = re.compile(r"(<tr\b[^>]*>\s*)<th>(\d+)</th>")
+EMPTY_CORNER_RE = re.compile(r"(<tr\b[^>]*>\s*)<th></th>")
+
+
+def drop_bare_index(table: str) -> str:
+    """A pandas table's row numbers (a bare integer index: no name, one header row) are left out."""
+    head, found, body = table.partition("<tbody>")
+    if not found or len(re.findall(r"<tr\b", head)) != 1 or not EMPTY_CORNER_RE.search(head):
+        return table
+    numbers = [int(m.group(2)) for m in ROW_NUMBER_TH_RE.finditer(body)]
+    if not numbers or len(numbers) != len(re.findall(r"<tr\b", body)):  # every row starts with its number
+        return table
+    return EMPTY_CORNER_RE.sub(r"\1", head, count=1) + found + ROW_NUMBER_TH_RE.sub(r"\1", body)
+
+
 def readable_tables(html: str) -> str:
     """Tables: numbers right-aligned (``site-num``), text left; each in a box that scrolls sideways on its own
     (a keyboard can scroll it too), so no table makes the page wider than the screen."""
@@ -933,7 +948,7 @@ def readable_tables(html: str) -> str:
         return f"<td{attrs}>{text}</td>"
 
     def wrap(match: re.Match[str]) -> str:
-        table = TD_RE.sub(cell, match.group(0))
+        table = TD_RE.sub(cell, drop_bare_index(match.group(0)))
         return f'<div class="site-table-wrap" tabindex="0" role="region" aria-label="Table">{table}</div>'
 
     return TABLE_RE.sub(wrap, html)

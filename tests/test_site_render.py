@@ -107,3 +107,13 @@ def test_binder_and_colab_only_with_a_repository() -> None:
         "/gh/example/kz-referendum-2022/HEAD?labpath=notebooks/02_turnout.ipynb")
     assert site_render.colab_url(repo, "notebooks/02_turnout.ipynb") == (
         "https://colab.research.google.com/github/example/kz-referendum-2022/blob/HEAD/notebooks/02_turnout.ipynb")
+
+
+def test_a_bare_row_number_index_is_not_shown() -> None:
+    import pandas as pd
+
+    shown = site_render.readable_tables(pd.DataFrame({"unit": ["Almaty city", "Shymkent"], "n": [1, 2]})._repr_html_())
+    assert "<th>0</th>" not in shown and "<th>1</th>" not in shown and "<th></th>" not in shown
+    assert "<th>unit</th>" in shown and "<td>Almaty city</td>" in shown
+    named = pd.DataFrame({"n": [1, 2]}, index=pd.Index(["a", "b"], name="unit"))._repr_html_()
+    assert site_render.drop_bare_index(named) == named  # a real index stays
