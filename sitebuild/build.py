@@ -18,10 +18,13 @@ absolute paths). Rendering details and the choice of nbconvert are in ``sitebuil
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
 import json
 import os
+import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,9 +34,10 @@ from typing import Any
 
 import yaml
 
-from sitebuild import digests
+from sitebuild import archive, digests
 from sitebuild.execute import CELL_TIMEOUT, RunResult, file_digest, run_all, write_if_changed
 from sitebuild.render import (
+    Imprint,
     LinkMapper,
     NotebookInfo,
     SiteRenderer,
@@ -44,10 +48,11 @@ from sitebuild.render import (
     notebook_info_from_text,
     read_notebook_info,
     readme_intro,
+    source_links,
     thumbnail,
     write_text,
 )
-from sitebuild.search import page_sections
+from sitebuild.search import page_sections, read_aliases
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
@@ -58,6 +63,8 @@ PAGE_LIMIT = 1_500_000  # bytes, any HTML page or stylesheet: what a reader load
 DOWNLOAD_LIMIT = 5_000_000  # bytes, any other single file (the largest .ipynb is about 2.4 MB)
 SITE_LIMIT = 30_000_000  # bytes, the whole site (about 15 MB with 28 of ~45 charts at 200 dpi)
 PAGE_SUFFIXES = (".html", ".css")
+URL_RE = re.compile(r"https?://[^\s;,]+")
+ARCHIVE = "downloads/kz-referendum-2022-project.zip"  # the whole project, to run it yourself (see archive.py)
 PLACEHOLDER_README = "# Data package\n\nThe data README has not been written yet.\n"
 
 
@@ -166,6 +173,7 @@ def site_inputs(args: argparse.Namespace) -> str:
     """Digest of everything a build reads (notebooks, READMEs, data, templates, scripts, lock, options)."""
     options = f"{args.out}|{args.readme}|{args.data}|{args.notebooks}".encode()
     read = [args.notebooks, args.data, args.readme, args.citation, ROOT / "site_template", ROOT / "sitebuild"]
+    read += [ROOT / name for name in (*archive.FOLDERS, *archive.FILES) if (ROOT / name).exists()]  # the archive
     return f"{digests.tree_digest([*read, ROOT / 'requirements.lock'])}-{hashlib.sha256(options).hexdigest()[:16]}"
 
 
@@ -214,6 +222,60 @@ def published_files(infos: list[NotebookInfo], package_files: list[str], has_pac
     return published
 
 
+def table_sources(package: dict[str, Any], data_dir: Path) -> dict[str, list[str]]:
+    """Data table name -> the distinct web addresses in its rows' ``source_url`` (and ``*_source``) cells, in order."""
+    found: dict[str, list[str]] = {}
+    for resource, rel in resource_paths(package, data_dir):
+        urls: list[str] = []
+        with (data_dir / rel).open(encoding="utf-8-sig", newline="") as handle:
+            for row in csv.DictReader(handle):
+                cells = [value or "" for key, value in row.items() if key == "source_url" or key.endswith("_source")]
+                urls += [url.rstrip(".,;)") for cell in cells for url in URL_RE.findall(cell)]
+        found[str(resource.get("name", Path(rel).stem))] = list(dict.fromkeys(urls))
+    return found
+
+
+def imprint(package: dict[str, Any], data_dir: Path, site: str) -> Imprint:
+    """Site name, licence, the data package's version and date, and each table's sources."""
+    licences = package.get("licenses", [])
+    licence = str(licences[0].get("name", "")) if licences else ""
+    return Imprint(
+        site=site,
+        licence=licence,
+        version=str(package.get("version", "")),
+        date=str(package.get("created", ""))[:10],
+        table_sources=table_sources(package, data_dir),
+    )
+
+
+def last_changed_in(folder: Path, names: list[str]) -> dict[str, str]:
+    """File name -> date (YYYY-MM-DD) of the last commit that changed it; {} outside a git checkout.
+
+    One ``git log`` for the whole folder. Taken from git, not the clock or the files' mtimes, so that two
+    builds of one commit are identical.
+    """
+    try:
+        done = subprocess.run(
+            ["git", "log", "--format=%x00%cs", "--name-only", "--relative", "--", *names],
+            cwd=folder, capture_output=True, text=True, timeout=60, check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    found: dict[str, str] = {}
+    if done.returncode != 0:
+        return found
+    for block in done.stdout.split("\0")[1:]:
+        date, *files = block.strip().splitlines()
+        for name in files:
+            found.setdefault(Path(name).name, date)
+    return found
+
+
+def last_changed(path: Path) -> str:
+    """Date of the last commit that changed one file ("" outside a git checkout)."""
+    return last_changed_in(path.parent, [path.name]).get(path.name, "")
+
+
 def package_sources(package: dict[str, Any]) -> list[dict[str, str]]:
     """The package's ``sources`` as title/href pairs (href only for web addresses)."""
     sources = []
@@ -241,9 +303,18 @@ class SiteBuild:
         self.package_files = resource_paths(self.package, args.data)
         files = [rel for _, rel in self.package_files]
         self.links = LinkMapper(published_files(self.infos, files, bool(self.package)))
-        self.links.add_site_files(["search.html", "CITATION.cff"])
+        self.links.add_site_files(["search.html", "CITATION.cff", "changelog.html", ARCHIVE])
+        self.renderer.imprint = imprint(self.package, args.data, self.renderer.config["title"])
+        self._paths = paths
+        self.renderer.archive = ARCHIVE
         self.rendered: set[str] = set()
         self.sections: dict[str, list[dict[str, str]]] = {}  # page -> its sections, for the search index
+
+    def dates_of_notebooks(self) -> None:
+        """When each notebook last changed (one git call, made when the first page is rendered)."""
+        if self._paths and not self.renderer.changed:
+            dates = last_changed_in(self._paths[0].parent, [path.name for path in self._paths])
+            self.renderer.changed = {path.stem: dates.get(path.name, "") for path in self._paths}
 
     def notebook_executed(self, path: Path, text: str) -> None:
         """Render the page of a freshly executed notebook from its normalised text."""
@@ -253,6 +324,7 @@ class SiteBuild:
 
     def write_notebook_page(self, position: int) -> None:
         """One notebook page with prev/next navigation, and its thumbnail."""
+        self.dates_of_notebooks()
         info = self.infos[position]
         prev = self.infos[position - 1] if position > 0 else None
         nxt = self.infos[position + 1] if position + 1 < len(self.infos) else None
@@ -273,13 +345,31 @@ class SiteBuild:
         """The data README as HTML, datapackage.json and the resource files it lists."""
         readme_path = self.args.data / "README.md"
         readme = readme_path.read_text(encoding="utf-8") if readme_path.exists() else PLACEHOLDER_README
-        html = self.links.rewrite(self.renderer.data_page(readme), "data", "data/README.html")
+        tables = []
+        for resource, rel in self.package_files:
+            name = str(resource.get("name", Path(rel).stem))
+            with (self.args.data / rel).open(encoding="utf-8-sig", newline="") as handle:
+                rows = sum(1 for _ in csv.DictReader(handle))
+            links = source_links([name], self.renderer.imprint)[0]["links"]
+            tables.append({"name": name, "title": resource.get("title", ""), "href": rel, "file": Path(rel).name,
+                           "rows": rows, "links": links})
+        changed = last_changed(readme_path) if readme_path.exists() else ""
+        page = self.renderer.data_page(readme, tables, changed)
+        html = self.links.rewrite(page, "data", "data/README.html")
         write_text(self.staging / "data/README.html", html)
         self.sections["data/README.html"] = page_sections(html, "data/README.html", "Data package")
         if self.package:
             copy_file(self.args.data / "datapackage.json", self.staging / "data/datapackage.json")
         for _, rel in self.package_files:
             copy_file(self.args.data / rel, self.staging / "data" / rel)
+
+    def write_changelog(self) -> None:
+        """The changelog page: data corrections and changed findings (site_template/changelog.md)."""
+        path = ROOT / "site_template/changelog.md"
+        text = path.read_text(encoding="utf-8") if path.exists() else "# Changelog\n\nNothing recorded yet.\n"
+        html = self.renderer.text_page("Changelog", text, last_changed(path) if path.exists() else "")
+        write_text(self.staging / "changelog.html", html)
+        self.sections["changelog.html"] = page_sections(html, "changelog.html", "Changelog")
 
     def write_index(self) -> None:
         """The landing page, with heading, intro and findings taken from the project README."""
@@ -295,6 +385,8 @@ class SiteBuild:
         index = self.renderer.index_page(
             self.infos, findings, package_sources(self.package), resources, citation,
             card_links=lambda html: self.links.rewrite(html, "notebooks", "index.html"),
+            changed=max([last_changed(self.args.readme) if self.args.readme.exists() else "",
+                         *self.renderer.changed.values()]),
         )
         html = self.links.rewrite(index, "", "index.html")
         write_text(self.staging / "index.html", html)
@@ -302,9 +394,13 @@ class SiteBuild:
 
     def write_search_and_assets(self) -> None:
         """The search page (index of every section of every page, in site order) and the shared stylesheets."""
-        order = ["index.html", *(info.page for info in self.infos), "data/README.html"]
+        order = ["index.html", *(info.page for info in self.infos), "data/README.html", "changelog.html"]
         entries = [entry for page in order for entry in self.sections.get(page, [])]
-        write_text(self.staging / "search.html", self.renderer.search_page(entries))
+        aliases = read_aliases(self.args.data / "units.csv", ROOT / "site_template/search_terms.json")
+        write_text(self.staging / "search.html", self.renderer.search_page(entries, aliases))
+        archive_bytes = archive.project_zip(ROOT, self.args.notebooks, self.args.data)
+        (self.staging / ARCHIVE).parent.mkdir(parents=True, exist_ok=True)
+        (self.staging / ARCHIVE).write_bytes(archive_bytes)
         for rel, content in self.renderer.assets().items():
             (self.staging / rel).parent.mkdir(parents=True, exist_ok=True)
             (self.staging / rel).write_bytes(content)
@@ -315,6 +411,7 @@ class SiteBuild:
             if info.stem not in self.rendered:
                 self.write_notebook_page(position)
         self.write_data_pages()
+        self.write_changelog()
         self.write_index()
         self.write_search_and_assets()
         return [f"link not published in the site: {item}" for item in self.links.unresolved]

@@ -24,11 +24,13 @@ import json
 import posixpath
 import re
 import shutil
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import nbformat
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -42,6 +44,7 @@ from PIL import Image
 from sitebuild.search import search_index_json
 
 THUMB_WIDTH = 480
+CARD_POINTS = 2  # "In short" points an index card shows
 HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 LIST_ITEM_RE = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])\s+(.*)$")
 HREF_RE = re.compile(r'(<a\b[^>]*?\bhref=")([^"]*)(")', re.IGNORECASE)
@@ -180,6 +183,19 @@ def key_figure(nb: Any) -> bytes | None:
             if first is None:
                 first = data
     return first
+
+
+def key_figure_title(nb: Any) -> str:
+    """The title of the figure ``key_figure`` picks ("" for a figure without one)."""
+    first = ""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if "image/png" not in output.get("data", {}):
+                continue
+            if "key-figure" in cell.metadata.get("tags", []):
+                return chart_title(output)
+            first = first or chart_title(output) or " "
+    return first.strip()
 
 
 def thumbnail(png: bytes, width: int = THUMB_WIDTH) -> bytes:
@@ -432,7 +448,99 @@ def chart_title(output: Any) -> str:
     return text[len(CHART_PREFIX) :].strip() if text.startswith(CHART_PREFIX) else ""
 
 
-def attach_downloads(nb: Any, stem: str, title: str) -> dict[str, bytes]:
+@dataclass
+class Imprint:
+    """What every chart and table download carries: the site, its licence, the data's version and date,
+    and the sources of each data table (``source_url`` of its rows)."""
+
+    site: str = ""
+    licence: str = ""
+    version: str = ""
+    date: str = ""
+    table_sources: dict[str, list[str]] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        """The ``#`` header lines of a CSV download (without the ``# ``)."""
+        found = [f"Site: {self.site}" if self.site else "", f"Licence: {self.licence}" if self.licence else ""]
+        if self.version:
+            found.append(f"Data version: {self.version}" + (f" of {self.date}" if self.date else ""))
+        return [line for line in found if line]
+
+
+TABLE_NAME_RE = re.compile(r"(?<![\w/.])([a-z][a-z0-9]*(?:_[a-z0-9]+)*)(?![\w])")
+LOAD_RE = re.compile(r"""load\.(?:table|published_text)\(\s*["']([a-z0-9_]+)["']""")
+
+
+def tables_named(text: str, known: dict[str, list[str]]) -> list[str]:
+    """The data tables a text names (``turnout_timeline``, ``data/unit_results.csv``), in order, once each."""
+    names = [m.group(1) for m in TABLE_NAME_RE.finditer(text.replace(".csv", " "))]
+    return list(dict.fromkeys(name for name in names if known.get(name)))
+
+
+def source_links(tables: list[str], imprint: Imprint) -> list[dict[str, Any]]:
+    """Per table: its anchor on the data page and its rows' source pages as links (label: the site's name)."""
+    found = []
+    for name in tables:
+        links, seen = [], {}
+        for url in imprint.table_sources.get(name, []):
+            host = re.sub(r"^www\.", "", urlsplit(url).netloc) or url
+            seen[host] = seen.get(host, 0) + 1
+            links.append({"href": url, "label": host if seen[host] == 1 else f"{host} ({seen[host]})"})
+        found.append({"table": name, "href": f"data/README.html#table-{name}", "links": links})
+    return found
+
+
+def png_with_text(png: bytes, text: dict[str, str]) -> bytes:
+    """The PNG with ``iTXt`` chunks (UTF-8 key/value text) inserted after its header chunk."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        return png
+    end_of_header = 8 + 4 + 4 + int.from_bytes(png[8:12], "big") + 4
+    chunks = b""
+    for key, value in text.items():
+        if value:
+            body = key.encode("latin-1") + b"\x00\x00\x00\x00\x00" + value.encode("utf-8")
+            crc = zlib.crc32(b"iTXt" + body).to_bytes(4, "big")
+            chunks += len(body).to_bytes(4, "big") + b"iTXt" + body + crc
+    return png[:end_of_header] + chunks + png[end_of_header:]
+
+
+def chart_source(csv_text: str) -> str:
+    """The source line of a chart's CSV (``# Source: ...``), "" when it has none."""
+    match = re.search(r"^# Source: (.*)$", csv_text, re.MULTILINE)
+    return match.group(1).strip() if match else ""
+
+
+def merge_quiet_code(nb: Any) -> None:
+    """Fold runs of code cells without output into the code cell that follows them (one fold, not four).
+
+    Only adjacent code cells merge; the parameters cell stays on its own (readers change it).
+    """
+    merged: list[Any] = []
+    pending: list[Any] = []  # quiet code cells waiting for the next code cell
+    for cell in nb.cells:
+        mergeable = cell.cell_type == "code" and "parameters" not in cell.metadata.get("tags", [])
+        if mergeable and pending:
+            cell.source = "\n\n".join([*(c.source for c in pending), cell.source])
+            pending = []
+        elif pending:
+            merged.append(_joined(pending))
+            pending = []
+        if mergeable and not cell.get("outputs"):
+            pending.append(cell)
+            continue
+        merged.append(cell)
+    if pending:
+        merged.append(_joined(pending))
+    nb.cells = merged
+
+
+def _joined(cells: list[Any]) -> Any:
+    first = cells[0]
+    first.source = "\n\n".join(c.source for c in cells)
+    return first
+
+
+def attach_downloads(nb: Any, stem: str, title: str, imprint: Imprint | None = None) -> dict[str, bytes]:
     """Give every chart and table of the notebook its download files; return them by site path.
 
     Charts (PNG outputs) become files under ``downloads/<stem>/``: the PNG as the notebook holds it
@@ -441,37 +549,98 @@ def attach_downloads(nb: Any, stem: str, title: str) -> dict[str, bytes]:
     Each output's ``metadata`` learns its file names (``filenames`` for nbconvert's ``<img src>``,
     ``site_downloads`` for our template). Names are numbered in page order, so rebuilds are identical.
     """
+    imprint = imprint or Imprint()
     files: dict[str, bytes] = {}
     charts = tables = 0
+    page_tables = tables_named(" ".join(LOAD_RE.findall(" ".join(c.source for c in nb.cells))), imprint.table_sources)
+    ids: set[str] = set()
     for cell in nb.cells:
         for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
             data = output.get("data", {})
             downloads: list[dict[str, str]] = []
+            meta = output.setdefault("metadata", {})
             if "image/png" in data:
                 charts += 1
                 base = f"downloads/{stem}/{stem}_chart_{charts:02d}"
+                name = chart_title(output)
+                csv_text = text_of(data.get("text/csv", ""))
+                source = chart_source(csv_text)
+                anchor = unique_id("chart-" + (slugify(name)[:60].strip("-") or f"{charts:02d}"), ids)
                 png = base64.b64decode(data["image/png"])
-                files[base + ".png"] = png
-                output.setdefault("metadata", {}).setdefault("filenames", {})["image/png"] = base + ".png"
+                files[base + ".png"] = png_with_text(png, {
+                    "Title": name, "Source": source, "Copyright": imprint.licence,
+                    "Software": imprint.site, "Comment": f"{stem}.html#{anchor}",
+                    "Creation Time": imprint.date, "Version": imprint.version,
+                })
+                meta.setdefault("filenames", {})["image/png"] = base + ".png"
                 downloads.append(download(base + ".png", "chart", f"Image (PNG, {png_size(png)})"))
                 if "text/csv" in data:
-                    files[base + ".csv"] = text_bytes(data["text/csv"])
+                    lines = [*imprint.lines(), f"Page: {stem}.html#{anchor}"]
+                    files[base + ".csv"] = ("".join(f"# {line}\n" for line in lines) + csv_text).encode("utf-8")
                     downloads.append(download(base + ".csv", "data", "Data (CSV)"))
+                named = tables_named(source, imprint.table_sources) or tables_named(cell.source, imprint.table_sources)
+                meta["site_chart"] = {
+                    "id": anchor, "number": charts, "title": name, "source": source,
+                    "source_html": source_html(source, imprint),
+                    "sources": source_links(named or page_tables, imprint),
+                    "cite": cite_line(name, imprint, f"{stem}.html#{anchor}"),
+                }
             elif "text/html" in data and "<table" in text_of(data["text/html"]):
                 rows = table_rows(text_of(data["text/html"]))
                 if not rows:
                     continue
                 tables += 1
                 path = f"downloads/{stem}/{stem}_table_{tables:02d}.csv"
+                named = tables_named(cell.source, imprint.table_sources) or page_tables
+                urls = [url for name in named for url in imprint.table_sources.get(name, [])]
+                notes = [*imprint.lines(), f"Page: {stem}.html#table-{tables:02d}"]
+                notes += [f"Sources ({', '.join(named)}): {' ; '.join(dict.fromkeys(urls))}"] if named else []
                 if "text/csv" in data:  # a table that carries its own data wins over the parsed cells
-                    files[path] = text_bytes(data["text/csv"])
+                    files[path] = ("".join(f"# {n}\n" for n in notes) + text_of(data["text/csv"])).encode("utf-8")
                 else:
-                    notes = [f"Table {tables} of {stem}: {title}", "Values as shown on the page."]
+                    notes = [f"Table {tables} of {stem}: {title}", "Values as shown on the page.", *notes]
                     files[path] = table_csv(rows, notes).encode("utf-8")
                 downloads.append(download(path, "table", "Table (CSV)"))
+                meta["site_table"] = {"id": f"table-{tables:02d}", "sources": source_links(named, imprint)}
             if downloads:
-                output.setdefault("metadata", {})["site_downloads"] = downloads
+                meta["site_downloads"] = downloads
     return files
+
+
+def source_html(source: str, imprint: Imprint) -> str:
+    """A chart's source line as HTML: the data tables it names link to the data page (no "data/README.md")."""
+    plain = re.sub(r"\s*\((?:see )?data/README\.md\)|;\s*see data/README\.md", "", source)
+    text = html_lib.escape(plain)
+    text = text.replace("data/README.md", "the data page")
+
+    def link(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in imprint.table_sources:
+            return match.group(0)
+        return f'<a href="data/README.html#table-{name}">{match.group(0)}</a>'
+
+    text = re.sub(r"(?<![\w/])(?:data/)?([a-z][a-z0-9]*(?:_[a-z0-9]+)*)(?:\.csv)?(?![\w])", link, text)
+    return text.replace("the data page", '<a href="data/README.html">the data page</a>')
+
+
+def unique_id(anchor: str, taken: set[str]) -> str:
+    """``anchor``, or ``anchor-2``, ``anchor-3``... when the page has it already."""
+    found, n = anchor, 1
+    while found in taken:
+        n += 1
+        found = f"{anchor}-{n}"
+    taken.add(found)
+    return found
+
+
+def cite_line(title: str, imprint: Imprint, where: str) -> str:
+    """How to cite one chart: the chart, the site, the data version and date, the licence."""
+    parts = [f"“{title}”" if title else "Chart", imprint.site]
+    if imprint.version:
+        parts.append(f"data version {imprint.version}" + (f" ({imprint.date})" if imprint.date else ""))
+    if imprint.licence:
+        parts.append(imprint.licence)
+    return ", ".join(p for p in parts if p) + f". {where}"
 
 
 def download(href: str, kind: str, label: str) -> dict[str, str]:
@@ -576,7 +745,14 @@ class SiteRenderer:
         self.template_dir = template_dir
         self.config = config
         self.css = (template_dir / "site.css").read_text(encoding="utf-8")
+        self.imprint = Imprint(site=config.get("title", ""))  # the build sets licence, version, date, sources
+        self.changed: dict[str, str] = {}  # notebook stem -> date its content last changed (from git)
+        self.archive = ""  # site path of the whole project as one ZIP
         self.search_js = (template_dir / "search.js").read_text(encoding="utf-8")
+        # MiniSearch 7.2.0 (npm "minisearch", dist/umd/index.js; MIT, licence in assets/): inlined, not
+        # linked, so that no page loads a script file; its source map is not shipped
+        library = (template_dir / "vendor/minisearch.js").read_text(encoding="utf-8")
+        self.search_library = library.replace("//# sourceMappingURL=index.js.map", "").rstrip() + "\n"
         self.md = markdown()
         self.env = Environment(
             loader=FileSystemLoader(str(template_dir)),
@@ -588,6 +764,8 @@ class SiteRenderer:
             extra_template_basedirs=[str(template_dir)],
             embed_images=False,
             theme="light",
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
         )
 
     def assets(self) -> dict[str, bytes]:
@@ -595,14 +773,22 @@ class SiteRenderer:
         nb = nbformat.v4.new_notebook()
         head, _ = self.exporter.from_notebook_node(nb, resources={"site": {"css_only": True}})
         lab_css = "\n".join(CSS_COMMENT_RE.sub("", m.group(2)).strip() for m in STYLE_RE.finditer(head))
-        return {"assets/notebook.css": (lab_css + "\n").encode("utf-8"), "assets/site.css": self.css.encode("utf-8")}
+        vendor = self.template_dir / "vendor"
+        return {
+            "assets/notebook.css": (lab_css + "\n").encode("utf-8"),
+            "assets/site.css": self.css.encode("utf-8"),
+            # the licence of MiniSearch, which search.html inlines (see search_page)
+            "assets/minisearch-LICENSE.txt": (vendor / "minisearch-LICENSE.txt").read_bytes(),
+        }
 
     def notebook_page(self, info: NotebookInfo, prev: NotebookInfo | None, nxt: NotebookInfo | None) -> RenderedPage:
         """One notebook page with contents, navigation and downloads, and the files it links to."""
         nb = nbformat.from_dict(json.loads(json.dumps(info.nb)))  # private copy
         nb.metadata["title"] = info.title
-        files = attach_downloads(nb, info.stem, info.title)
+        merge_quiet_code(nb)
+        files = attach_downloads(nb, info.stem, info.title, self.imprint)
         files[info.download] = info.text.encode("utf-8")
+        repository = self.config.get("repository", "")
         nav = {
             "index": "index.html",
             "prev": {"href": prev.page, "title": prev.title, "stem": prev.stem} if prev else None,
@@ -611,29 +797,51 @@ class SiteRenderer:
             "download": info.download,
             "site_title": self.config["title"],
             "repository": self.config.get("repository", ""),
-            "binder": binder_url(self.config.get("repository", ""), info.download),
+            "binder": binder_url(repository, info.download),
+            "colab": colab_url(repository, info.download),
+            "archive": self.archive,
+            "changed": self.changed.get(info.stem, ""),
+            "version": self.imprint.version,
+            "data_date": self.imprint.date,
         }
         resources = {"metadata": {"name": info.stem}, "site": {"nav": nav, "css_only": False}}
         body, _ = self.exporter.from_notebook_node(nb, resources=resources)
         content = body.split(TOC_MARK, 1)[-1]  # the headings after the contents list itself
-        return RenderedPage(body.replace(TOC_MARK, toc_html(page_headings(content)), 1), files)
+        body = body.replace(TOC_MARK, toc_html(page_headings(content)), 1)
+        return RenderedPage(mark_languages(readable_tables(body)), files)
 
     def render_template(self, name: str, **context: Any) -> str:
         """Render one of our Jinja2 templates with the shared configuration."""
         template = self.env.get_template(name)
         return template.render(site=self.config, **context)
 
-    def data_page(self, readme_md: str) -> str:
-        """The data package README rendered to HTML, with a contents list of its sections."""
-        body = add_heading_ids(self.md.render(readme_md))
-        toc = toc_html(page_headings(body, levels=(2,)))
-        return self.render_template("data.html.j2", body=Markup(body), toc=Markup(toc), root="../")
+    def data_page(self, readme_md: str, tables: list[dict[str, Any]] | None = None, changed: str = "") -> str:
+        """The data package README as a page: its intro, then every table to download with its sources (links),
+        then the rest of the README; web addresses in the text are links; a contents list of its sections."""
+        body = readable_tables(link_urls(add_heading_ids(self.md.render(readme_md))))
+        intro, found, rest = body.partition("<h2")
+        rest = found + rest
+        headings = page_headings(rest, levels=(2,))
+        if tables:
+            headings.insert(0, (2, "data-tables", "The tables: download and sources"))
+        html = self.render_template(
+            "data.html.j2", intro=Markup(intro), body=Markup(rest), toc=Markup(toc_html(headings)),
+            tables=tables or [], changed=changed, root="../",
+        )
+        return mark_languages(html)
 
-    def search_page(self, entries: list[dict[str, str]]) -> str:
-        """The search page: the prebuilt index of every section of every page, and the script that reads it."""
+    def text_page(self, title: str, text_md: str, changed: str = "", root: str = "") -> str:
+        """A page of text from Markdown (the changelog)."""
+        body = readable_tables(link_urls(add_heading_ids(self.md.render(text_md))))
+        html = self.render_template("text.html.j2", title=title, body=Markup(body), changed=changed, root=root)
+        return mark_languages(html)
+
+    def search_page(self, entries: list[dict[str, str]], aliases: dict[str, str], lang: str = "en") -> str:
+        """The search page of one site folder (one language): its prebuilt index, and the script that reads it."""
         return self.render_template(
             "search.html.j2",
-            index_json=Markup(search_index_json(entries)),
+            index_json=Markup(search_index_json(entries, aliases, lang)),
+            library=Markup(self.search_library.replace("</", "<\\/")),
             script=Markup(self.search_js.replace("</", "<\\/")),
             root="",
         )
@@ -646,6 +854,7 @@ class SiteRenderer:
         resources: list[dict[str, str]],
         citation: dict[str, Any] | None = None,
         card_links: Callable[[str], str] = str,
+        changed: str = "",
     ) -> str:
         """The landing page: summary, findings, one card per notebook, data, sources and how to cite.
 
@@ -657,8 +866,11 @@ class SiteRenderer:
                 "href": info.page,
                 "stem": info.stem,
                 "title": Markup(self.md.renderInline(info.title)),  # headings may hold `code` or *emphasis*
-                "bullets": [Markup(card_links(self.md.renderInline(item))) for item in info.in_short],
+                # the question and its first points: the rest is on the page
+                "bullets": [Markup(card_links(self.md.renderInline(item))) for item in info.in_short[:CARD_POINTS]],
+                "more": max(0, len(info.in_short) - CARD_POINTS),
                 "thumb": f"img/{info.stem}.png" if info.key_png else None,
+                "thumb_alt": key_figure_title(info.nb) or f"Key chart of {info.title}",
             }
             for info in notebooks
         ]
@@ -667,7 +879,7 @@ class SiteRenderer:
         else:  # fall back to the first "In short" item of each notebook
             items = [f"- {info.in_short[0]}" for info in notebooks if info.in_short]
             findings = Markup(self.md.render("\n".join(items))) if items else Markup("")
-        return self.render_template(
+        return mark_languages(self.render_template(
             "index.html.j2",
             intro=Markup(self.md.renderInline(self.config.get("intro", ""))),
             cards=cards,
@@ -675,8 +887,97 @@ class SiteRenderer:
             sources=sources,
             resources=resources,
             citation=citation_context(citation or {}),
+            archive=self.archive,
+            changed=changed,
             root="",
-        )
+        ))
+
+
+LINK_OR_TAG_RE = re.compile(r"(<a\b.*?</a>|<code\b.*?</code>|<[^>]+>)", re.DOTALL | re.IGNORECASE)
+BARE_URL_RE = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:)\]]")
+
+
+def link_urls(html: str) -> str:
+    """Web addresses written out in the text become links (not inside links, tags or code)."""
+    parts = LINK_OR_TAG_RE.split(html)
+    for i in range(0, len(parts), 2):  # the text between tags, links and code
+        parts[i] = BARE_URL_RE.sub(lambda m: f'<a href="{m.group(0)}" rel="external">{m.group(0)}</a>', parts[i])
+    return "".join(parts)
+
+
+def colab_url(repository: str, notebook: str) -> str:
+    """A Colab link for a notebook of a public GitHub repository ("" when no repository is configured)."""
+    match = re.fullmatch(r"https://github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?/?", repository or "")
+    if not match:
+        return ""
+    return f"https://colab.research.google.com/github/{match.group(1)}/{match.group(2)}/blob/HEAD/{notebook}"
+
+
+TABLE_RE = re.compile(r"<table\b.*?</table>", re.DOTALL | re.IGNORECASE)
+TD_RE = re.compile(r"<td\b([^>]*)>([^<]*)</td>", re.IGNORECASE)
+NUMBER_RE = re.compile(r"^\s*[(<>≤≥~≈±+−-]?\s*\d[\d,. \u202f\u00a0]*(?:%|‰| pp| points?)?\)?\s*$")
+
+
+ROW_NUMBER_TH_RE = re.compile(r"(<tr\b[^>]*>\s*)<th>(\d+)</th>")
+EMPTY_CORNER_RE = re.compile(r"(<tr\b[^>]*>\s*)<th></th>")
+
+
+def drop_bare_index(table: str) -> str:
+    """A pandas table's row numbers (a bare integer index: no name, one header row) are left out."""
+    head, found, body = table.partition("<tbody>")
+    if not found or len(re.findall(r"<tr\b", head)) != 1 or not EMPTY_CORNER_RE.search(head):
+        return table
+    numbers = [int(m.group(2)) for m in ROW_NUMBER_TH_RE.finditer(body)]
+    if not numbers or len(numbers) != len(re.findall(r"<tr\b", body)):  # every row starts with its number
+        return table
+    return EMPTY_CORNER_RE.sub(r"\1", head, count=1) + found + ROW_NUMBER_TH_RE.sub(r"\1", body)
+
+
+def readable_tables(html: str) -> str:
+    """Tables: numbers right-aligned (``site-num``), text left; each in a box that scrolls sideways on its own
+    (a keyboard can scroll it too), so no table makes the page wider than the screen."""
+
+    def cell(match: re.Match[str]) -> str:
+        attrs, text = match.group(1), match.group(2)
+        if not NUMBER_RE.match(html_lib.unescape(text)):
+            return match.group(0)
+        if 'class="' in attrs:
+            attrs = attrs.replace('class="', 'class="site-num ', 1)
+        else:
+            attrs += ' class="site-num"'
+        return f"<td{attrs}>{text}</td>"
+
+    def wrap(match: re.Match[str]) -> str:
+        table = TD_RE.sub(cell, drop_bare_index(match.group(0)))
+        return f'<div class="site-table-wrap" tabindex="0" role="region" aria-label="Table">{table}</div>'
+
+    return TABLE_RE.sub(wrap, html)
+
+
+CYRILLIC_RUN_RE = re.compile(r"[\u0400-\u04ff](?:[\u0400-\u04ff0-9\s«»„“”\"'(),.;:!?–—-]*[\u0400-\u04ff»”)])?")
+DATA_README_RE = re.compile(r"(?:\.\./)?data/README\.md")
+TEXT_NODE_RE = re.compile(r">([^<]+)<")
+KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+
+
+def mark_languages(html: str) -> str:
+    """Russian and Kazakh text in the body as ``<span lang="ru">``/``<span lang="kk">`` (Kazakh when it holds a
+    letter only Kazakh uses), so that screen readers, hyphenation and translation treat it right."""
+    head, found, body = html.partition("<body")
+    if not found:
+        return html
+
+    def run(match: re.Match[str]) -> str:
+        text = match.group(0)
+        lang = "kk" if KAZAKH_LETTERS & set(text) else "ru"
+        return f'<span lang="{lang}">{text}</span>'
+
+    def text(match: re.Match[str]) -> str:
+        # the data README is a page of the site: say so where the text names the file (its links go there)
+        words = DATA_README_RE.sub("the data page", match.group(1))
+        return ">" + CYRILLIC_RUN_RE.sub(run, words) + "<"
+
+    return head + found + TEXT_NODE_RE.sub(text, body)
 
 
 def binder_url(repository: str, notebook: str) -> str:

@@ -8,9 +8,12 @@ folder, so a build per language gets its own index by calling these functions on
 
 from __future__ import annotations
 
+import csv
 import json
 import re
+import unicodedata
 from html.parser import HTMLParser
+from pathlib import Path
 
 UNINDEXED_RE = re.compile(
     r'<details class="site-code">.*?</details>|<style\b.*?</style>|<script\b.*?</script>', re.DOTALL | re.IGNORECASE
@@ -87,7 +90,65 @@ def page_sections(html: str, page: str, page_title: str) -> list[dict[str, str]]
     return [{"page": page, "page_title": page_title, **section} for section in parser.result()]
 
 
-def search_index_json(entries: list[dict[str, str]]) -> str:
-    """The search index as JSON that is safe inside ``<script type="application/json">``."""
-    compact = [[e["page"], e["page_title"], e["anchor"], e["title"], e["text"]] for e in entries]
-    return json.dumps(compact, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+def search_index_json(entries: list[dict[str, str]], aliases: dict[str, str] | None = None, lang: str = "en") -> str:
+    """The search index of one site (one language) as JSON that is safe inside ``<script type="application/json">``.
+
+    ``docs``: [page, page title, section anchor, section title, text] per section; ``aliases``: other
+    names and spellings (folded) -> the words the pages use; ``lang``: the language of the pages.
+    """
+    docs = [[e["page"], e["page_title"], e["anchor"], e["title"], e["text"]] for e in entries]
+    index = {"lang": lang, "aliases": aliases or {}, "docs": docs}
+    return json.dumps(index, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+
+
+# --- Other names: what readers type for what the pages say ---------------------------------------
+
+ALIAS_STOPWORDS = frozenset({
+    "region", "city", "oblast", "oblysy", "область", "облысы", "город", "қаласы",
+    "former", "name", "names", "until", "soviet", "era", "russian", "derived", "the", "of", "and",
+})
+WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, as search.js folds every text and query (NFD, combining marks dropped)."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    return "".join(ch for ch in decomposed if not "\u0300" <= ch <= "\u036f")
+
+
+def _key(name: str) -> str:
+    """The words of a name that tell it apart: folded, without parentheses and words like 'Region'."""
+    words = WORD_RE.findall(fold(re.sub(r"\([^)]*\)", " ", name)))
+    return " ".join(word for word in words if word not in ALIAS_STOPWORDS)
+
+
+def unit_aliases(units: list[dict[str, str]]) -> dict[str, str]:
+    """Other name of a unit (Russian, Kazakh, romanisations, former names) -> the words the pages use.
+
+    From ``data/units.csv`` (``name_en``, ``name_ru``, ``name_kk`` and the ``;``-separated ``alt_names``).
+    A name that is itself some unit's English name, or that would stand for two units, is left out.
+    """
+    canonical = {_key(row["name_en"]) for row in units}
+    found: dict[str, set[str]] = {}
+    for row in units:
+        target = _key(row["name_en"])
+        names = [row.get("name_ru", ""), row.get("name_kk", ""), *row.get("alt_names", "").split(";")]
+        for name in names:
+            key = _key(name)
+            if key and key != target and key not in canonical:
+                found.setdefault(key, set()).add(target)
+    return {key: targets.pop() for key, targets in sorted(found.items()) if len(targets) == 1}
+
+
+def read_aliases(units_csv: Path, terms_json: Path) -> dict[str, str]:
+    """The search's other names: the units' (data/units.csv) and a kept list of terms (site_template)."""
+    aliases: dict[str, str] = {}
+    if units_csv.exists():
+        with units_csv.open(encoding="utf-8", newline="") as handle:
+            aliases.update(unit_aliases(list(csv.DictReader(handle))))
+    if terms_json.exists():
+        terms = json.loads(terms_json.read_text(encoding="utf-8"))
+        for other, english in terms.get("terms", {}).items():
+            if _key(other) and _key(english):
+                aliases[_key(other)] = _key(english)
+    return dict(sorted(aliases.items()))

@@ -334,9 +334,11 @@ def test_search_index_covers_every_page(site: Site) -> None:
     html = (site.folder / "search.html").read_text(encoding="utf-8")
     match = re.search(r'<script type="application/json" id="site-search-index">(.*?)</script>', html, re.DOTALL)
     assert match, "search.html has no inlined index"
-    entries = json.loads(match.group(1))
+    index = json.loads(match.group(1))
+    assert index["lang"] == "en" and index["aliases"].get("aqtobe") == "aktobe", "the units' other names are missing"
+    entries = index["docs"]
     pages = {entry[0] for entry in entries}
-    expected = {Path(u).name for u in site.notebook_pages()} | {"index.html", "data/README.html"}
+    expected = {Path(u).name for u in site.notebook_pages()} | {"index.html", "data/README.html", "changelog.html"}
     assert expected <= pages, f"pages missing from the search index: {sorted(expected - pages)}"
     assert not any("import " in entry[4] and "from helpers" in entry[4] for entry in entries), "code was indexed"
 
@@ -383,14 +385,18 @@ def test_every_chart_offers_png_and_its_data(browser: Any, site: Site) -> None:
                 assert width >= 1.9 * shown, f"{where}: PNG {width} px wide for {shown:.0f} px on screen"
                 text = download(page, csv_link).decode("utf-8")
                 expected = "".join(bundle["text/csv"]) if isinstance(bundle["text/csv"], list) else bundle["text/csv"]
-                assert text == expected, f"{where}: the CSV is not the chart's data"
+                imprint, _, data = text.partition("# Chart: ")
+                assert "# Chart: " + data == expected, f"{where}: the CSV is not the chart's data"
+                pattern = r"# Site: .+\n# Licence: CC-BY-4\.0\n# Data version: 0\.\d+\.\d+ of \d{4}-\d\d-\d\d\n"
+                pattern += r"# Page: \d\d_\w+\.html#chart-[\w-]+\n"
+                assert re.fullmatch(pattern, imprint), f"{where}: imprint {imprint!r}"
                 notes, frame = chart_frame(text)
                 assert notes.get("Chart") == figure.locator("img").get_attribute("alt"), f"{where}: title differs"
                 assert notes.get("Source"), f"{where}: no source line"
                 units = {k.removeprefix("Column ") for k in notes if k.startswith("Column ")}
                 assert units <= set(frame.columns) and len(frame) > 0, f"{where}: columns {units} not in the data"
             if site.known:
-                assert text == site.known.chart_csv
+                assert "# Chart: " + data == site.known.chart_csv
                 assert shown == site.known.chart_width
 
 
@@ -427,7 +433,10 @@ def test_notebook_download_and_run_instructions(browser: Any, site: Site) -> Non
             title = page.locator("h1").first.inner_text().replace("¶", "").strip()
             assert title in "".join(notebook["cells"][0]["source"]), f"{url}: the .ipynb is another notebook"
             run = page.locator("#run-it").inner_text()
-            assert "make lab" in run and "environment.yml" in run and "Binder" in run, f"{url}: no run instructions"
+            assert "Download the whole project" in run and "make" in run, f"{url}: no run instructions"
+            # no repository is configured (site_template/site.json): no Binder or Colab link, not even a generic one
+            assert page.locator("#run-it a.site-binder, #run-it a.site-colab").count() == 0
+            assert "mybinder.org" not in page.content()
 
 
 def test_citation_block_matches_citation_cff(browser: Any, site: Site) -> None:
