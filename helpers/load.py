@@ -419,8 +419,9 @@ def _check_unique(frame: pd.DataFrame, fields: list[_Field], label: str, raw: pd
             continue
         name = field["name"]
         seen: dict[str, int] = {}
-        for i, value in enumerate(frame[name]):
-            if pd.isna(value):
+        column: pd.Series = frame[name]
+        for i, value in enumerate(column.astype("string")):
+            if value is pd.NA:
                 continue
             text = str(value)
             if text in seen:
@@ -536,7 +537,8 @@ def _check_published_text(raw: pd.DataFrame, field: _Field, label: str) -> None:
         return
     name = field["name"]
     number_column = declared.get("printedNumber")
-    for i, cell in enumerate(raw[name]):
+    cells: list[str] = [str(c) for c in raw[name]]
+    for i, cell in enumerate(cells):
         for form, what in _SPREADSHEET_FORMS:
             if form.fullmatch(cell.strip()):
                 raise _fail(label, raw, i, name, f"{_clip(cell)} is {what}, not the text as published: a "
@@ -547,7 +549,7 @@ def _check_published_text(raw: pd.DataFrame, field: _Field, label: str) -> None:
             raise _fail(label, raw, i, name, f"{_clip(cell)} does not print {number_column} = "
                         f"{raw[number_column].iloc[i]!r} as published; a spreadsheet re-formatted one of them")
     expected = declared.get("sha256")
-    found = published_text_digest(raw[name])
+    found = published_text_digest(cells)
     if expected and found != expected:
         raise DataError(
             f"{label}: column {name!r} is not the text as published (its SHA-256 is {found}, datapackage.json "
