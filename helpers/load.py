@@ -419,9 +419,9 @@ def _check_unique(frame: pd.DataFrame, fields: list[_Field], label: str, raw: pd
             continue
         name = field["name"]
         seen: dict[str, int] = {}
-        column: pd.Series = frame[name]
-        for i, value in enumerate(column.astype("string")):
-            if value is pd.NA:
+        column = frame[str(name)]
+        for i, (value, missing) in enumerate(zip(column.astype(object), column.isna(), strict=True)):
+            if missing:
                 continue
             text = str(value)
             if text in seen:
