@@ -84,7 +84,7 @@ def test_calc_default_import_mojibake_is_refused_naming_the_cell(round_trips: di
 def test_calc_utf8_import_reformatted_text_is_refused(round_trips: dict[str, Path], tmp_path: Path) -> None:
     """With a UTF-8 import Calc re-formats what it reads as a date ('Jun 2022' -> '06/01/2022')."""
     saved = (round_trips["UTF-8 import"] / "unit_facts.csv").read_text(encoding="utf-8")
-    assert "Jun 2022" in (DATA / "unit_facts.csv").read_text(encoding="utf-8")
-    assert "Jun 2022" not in saved, "this Calc no longer re-formats the text: the test needs another example"
+    assert ",Jun 2022," in (DATA / "unit_facts.csv").read_text(encoding="utf-8")
+    assert ",Jun 2022," not in saved, "this Calc no longer re-formats the text: the test needs another example"
     with pytest.raises(DataError, match=r"data/unit_facts.csv: row \d+ .*column 'reference_date'"):
         load_round_trip("unit_facts", round_trips["UTF-8 import"], tmp_path)
