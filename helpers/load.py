@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import hashlib
 import io
 import json
 import os
@@ -25,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import ftfy
 import pandas as pd
 
 from helpers.errors import DataError
@@ -135,12 +137,17 @@ def _load_cached(root: str, name: str, mtime_ns: int, size: int) -> pd.DataFrame
     raw = _read_text_table(path)
     label = _file_label(path)
     _check_header(raw, schema["fields"], label)
+    _check_encoding(raw, label)
     frame = pd.DataFrame(
         {field["name"]: _convert_field(raw[field["name"]], field, label, raw) for field in schema["fields"]}
     )
+    for field in schema["fields"]:
+        _check_published_text(raw, field, label)
     _check_primary_key(frame, schema, label)
+    _check_unique(frame, schema["fields"], label, raw)
     _check_foreign_keys(frame, schema, label, root)
     _check_counts(frame, label)
+    _check_shares(frame, raw, label)
     _check_measured_values(frame, label)
     _cast_unit_ids(frame, name, root)
     return frame
@@ -166,6 +173,7 @@ def _read_text_table(path: Path) -> pd.DataFrame:
     rows = list(csv.reader(io.StringIO(text, newline="")))  # the csv module takes \n and \r\n line ends alike
     if not rows or all(not any(cell.strip() for cell in row) for row in rows):
         raise DataError(f"{label}: the file is empty; expected a header row and at least one data row")
+    _check_dialect(text, rows[0], label)
     header, body = rows[0], [row for row in rows[1:] if any(cell.strip() for cell in row)]
     if not body:
         raise DataError(f"{label}: has a header but no data rows; expected at least one data row")
@@ -179,6 +187,57 @@ def _read_text_table(path: Path) -> pd.DataFrame:
     if duplicated:
         raise DataError(f"{label}: column(s) {', '.join(duplicated)} appear more than once in the header")
     return pd.DataFrame(body, columns=header, dtype=object)
+
+
+_OTHER_DIALECTS = ((";", "semicolon-separated (as a spreadsheet saves CSV in a locale with decimal commas)"),
+                   ("\t", "tab-separated"), ("|", "pipe-separated"))
+
+
+def _check_dialect(text: str, header: list[str], label: str) -> None:
+    """Name a file written in another CSV dialect instead of reporting its columns as missing."""
+    first_line = text.split("\n", 1)[0]
+    for delimiter, name in _OTHER_DIALECTS:
+        if len(first_line.split(delimiter)) > len(header):
+            raise DataError(
+                f"{label}: the file is {name}; expected comma-separated values (the dialect in "
+                "datapackage.json). Re-save it as 'CSV UTF-8 (comma delimited)', or in LibreOffice as "
+                "'Text CSV' with field delimiter ','"
+            )
+
+
+_REOPEN_AS_UTF8 = (
+    "re-open the original file as UTF-8 (LibreOffice: Character set 'Unicode (UTF-8)' in the Text Import "
+    "dialog; Excel: Data > From Text/CSV, File origin '65001: Unicode (UTF-8)') and save it as 'CSV UTF-8', "
+    "or take the file again from the data package"
+)
+
+
+def _encoding_damage(cell: str) -> str | None:
+    """What went wrong if ``cell`` is mojibake or lost characters in a conversion, else None."""
+    if cell.isascii():
+        return None
+    if "\ufffd" in cell:
+        return "contains U+FFFD (a character lost in a conversion from another character set)"
+    repaired = ftfy.fix_encoding(cell)
+    if repaired == cell:
+        return None
+    lost = any(0xE000 <= ord(c) <= 0xF8FF for c in repaired)  # bytes the code page lacks: not repairable
+    guess = "" if lost else f"; it likely read {_clip(repaired)}"
+    return (f"{_clip(cell)} is mojibake: UTF-8 text that was read as a single-byte code page (e.g. "
+            f"Windows-1252 or Latin-1) and saved again{guess}")
+
+
+def _clip(text: str, width: int = 40) -> str:
+    return repr(text if len(text) <= width else text[:width] + "…")
+
+
+def _check_encoding(raw: pd.DataFrame, label: str) -> None:
+    """Refuse text damaged by a wrong character set (no repair: it is not provably exact)."""
+    for column in raw.columns:
+        for i, cell in enumerate(raw[column]):
+            problem = _encoding_damage(cell)
+            if problem:
+                raise _fail(label, raw, i, column, f"{problem}; {_REOPEN_AS_UTF8}")
 
 
 def _check_header(raw: pd.DataFrame, fields: list[_Field], label: str) -> None:
@@ -235,6 +294,7 @@ def _convert_field(values: pd.Series, field: _Field, label: str, raw: pd.DataFra
     converter = _CONVERTERS.get(kind, _as_string)
     series = converter(values, present, name, label, raw)
     _check_enum(values, present, constraints, name, label, raw)
+    _check_pattern(values, present, constraints, name, label, raw)
     _check_range(series, constraints, name, label, raw)
     return series
 
@@ -339,6 +399,37 @@ def _check_enum(values: pd.Series, present: pd.Series, constraints: Mapping[str,
             raise _fail(label, raw, i, name, f"{what}; expected one of {sorted(allowed_text)}.{hint}")
 
 
+def _check_pattern(values: pd.Series, present: pd.Series, constraints: Mapping[str, Any], name: str,
+                   label: str, raw: pd.DataFrame) -> None:
+    """The schema's ``pattern`` (a regular expression the whole cell must match, as in Table Schema)."""
+    pattern = constraints.get("pattern")
+    if pattern is None:
+        return
+    compiled = re.compile(pattern)
+    for i, (value, ok) in enumerate(zip(values, present, strict=True)):
+        if ok and not compiled.fullmatch(value):
+            raise _fail(label, raw, i, name,
+                        f"{_clip(value)} does not match the pattern {pattern!r} of datapackage.json")
+
+
+def _check_unique(frame: pd.DataFrame, fields: list[_Field], label: str, raw: pd.DataFrame) -> None:
+    """Columns the schema declares ``unique``: no value twice (empty cells aside)."""
+    for field in fields:
+        if not field.get("constraints", {}).get("unique"):
+            continue
+        name = field["name"]
+        seen: dict[str, int] = {}
+        column = frame[str(name)]
+        for i, (value, missing) in enumerate(zip(column.astype(object), column.isna(), strict=True)):
+            if missing:
+                continue
+            text = str(value)
+            if text in seen:
+                raise _fail(label, raw, i, name, f"{_clip(text)} already appears in row {seen[text] + 1}; "
+                            "expected each value once (the column is unique in datapackage.json)")
+            seen[text] = i
+
+
 def _range_for(constraints: Mapping[str, Any], name: str) -> tuple[float | None, float | None]:
     low, high = constraints.get("minimum"), constraints.get("maximum")
     if name.endswith("_pct"):  # a share in percent, whatever the schema says
@@ -417,6 +508,87 @@ def _check_measured_values(frame: pd.DataFrame, label: str) -> None:
         if unit == "persons" and value != round(value):
             raise DataError(f"{label}: {_row_label(frame, i)}, column 'value': {float(value)!r} is not a whole number; "
                             f"expected a count of persons")
+
+
+_SPREADSHEET_FORMS = (
+    (re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}"), "a date in a spreadsheet's display format"),
+    (re.compile(r"[+-]?\d+(\.\d+)?[eE][+-]?\d+"), "a number in scientific notation"),
+    (re.compile(r"#+"), "a spreadsheet's overflow marks"),
+)
+_BARE_PERCENT = re.compile(r"(\d+(?:\.\d+)?)%")
+
+
+def published_text_digest(cells: Iterable[str]) -> str:
+    """SHA-256 of a column's cells (sorted, so row order does not matter), as ``datapackage.json`` declares it."""
+    joined = "\x1f".join(sorted(cells))
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
+
+
+def _check_published_text(raw: pd.DataFrame, field: _Field, label: str) -> None:
+    """A column declared ``publishedText`` keeps the form in which its text was published.
+
+    A spreadsheet re-formats cells it reads as numbers or dates ("Jun 2022" -> "06/01/2022",
+    "75.50%" -> "75.5%"). Refused: a cell in a spreadsheet's own display form; a bare percentage
+    that is not the printed form of its number column; and any change to the column's cells
+    (their SHA-256 in datapackage.json).
+    """
+    declared = field.get("publishedText")
+    if not declared:
+        return
+    name = field["name"]
+    number_column = declared.get("printedNumber")
+    cells: list[str] = [str(c) for c in raw[name]]
+    for i, cell in enumerate(cells):
+        for form, what in _SPREADSHEET_FORMS:
+            if form.fullmatch(cell.strip()):
+                raise _fail(label, raw, i, name, f"{_clip(cell)} is {what}, not the text as published: a "
+                            "spreadsheet re-formatted it; take the file again from the data package, or "
+                            "import this column as Text")
+        match = _BARE_PERCENT.fullmatch(cell)
+        if number_column and match and raw[number_column].iloc[i] != match.group(1):
+            raise _fail(label, raw, i, name, f"{_clip(cell)} does not print {number_column} = "
+                        f"{raw[number_column].iloc[i]!r} as published; a spreadsheet re-formatted one of them")
+    expected = declared.get("sha256")
+    found = published_text_digest(cells)
+    if expected and found != expected:
+        raise DataError(
+            f"{label}: column {name!r} is not the text as published (its SHA-256 is {found}, datapackage.json "
+            f"declares {expected}): a spreadsheet may have re-formatted a cell it read as a number or a date. "
+            "Take the file again from the data package, or import the column as Text; if you changed the "
+            "text on purpose, declare the new digest"
+        )
+
+
+_SHARES = (("turnout_pct", "took_part", "registered_voters"),
+           ("turnout_pct", "ballots_received", "registered_voters"),
+           ("turnout_pct", "ballots_cumulative", "registered_voters"),
+           ("yes_pct", "yes_votes", "took_part"), ("no_pct", "no_votes", "took_part"),
+           ("invalid_pct", "invalid", "took_part"), ("both_marked_pct", "both_marked", "took_part"))
+
+
+def _printed_step(text: str) -> float:
+    """One unit in the last printed digit: 0.01 for '68.05', 1 for '77'."""
+    decimals = len(text.strip().split(".")[1]) if "." in text else 0
+    return float(10.0 ** -decimals)
+
+
+def _check_shares(frame: pd.DataFrame, raw: pd.DataFrame, label: str) -> None:
+    """A published percentage agrees with its count and denominator in the same row to its printed precision.
+
+    Within one unit of the last printed digit: the commissions round (or truncate) their shares.
+    """
+    for pct, part, whole in _SHARES:
+        if not all(c in frame.columns for c in (pct, part, whole)):
+            continue
+        for i, (share, count, base) in enumerate(zip(frame[pct], frame[part], frame[whole], strict=True)):
+            if pd.isna(share) or pd.isna(count) or pd.isna(base) or base == 0:
+                continue
+            ratio = 100 * int(count) / int(base)
+            step = _printed_step(raw[pct].iloc[i])
+            if abs(ratio - float(share)) >= step:
+                raise _fail(label, raw, i, pct, f"{raw[pct].iloc[i]} does not agree with {part} / {whole} = "
+                            f"{int(count)} / {int(base)} = {ratio:.4f} %; expected them to agree to the printed "
+                            f"precision ({step:g})")
 
 
 def _check_counts(frame: pd.DataFrame, label: str) -> None:
