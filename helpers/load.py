@@ -141,14 +141,14 @@ def _load_cached(root: str, name: str, mtime_ns: int, size: int) -> pd.DataFrame
     frame = pd.DataFrame(
         {field["name"]: _convert_field(raw[field["name"]], field, label, raw) for field in schema["fields"]}
     )
-    for field in schema["fields"]:
-        _check_published_text(raw, field, label)
     _check_primary_key(frame, schema, label)
     _check_unique(frame, schema["fields"], label, raw)
     _check_foreign_keys(frame, schema, label, root)
     _check_counts(frame, label)
     _check_shares(frame, raw, label)
     _check_measured_values(frame, label)
+    for field in schema["fields"]:  # last: a specific message (a duplicate row, a bad count) comes first
+        _check_published_text(raw, field, label)
     _cast_unit_ids(frame, name, root)
     return frame
 

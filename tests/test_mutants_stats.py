@@ -176,3 +176,50 @@ def test_holm_adjustment_by_hand() -> None:
 def test_holm_refuses_what_is_no_p_value(bad: float) -> None:
     with pytest.raises(ValueError, match="between 0 and 1"):
         stats.holm_adjusted([0.5, bad])
+
+
+def test_smallest_arguments_are_accepted() -> None:
+    assert stats.proportion_interval(50.0, 1).high > 50
+    assert stats.implied_design_effect(0.5, 1, 0.5) > 0
+
+
+def test_implied_design_effect_refusal_names_the_arguments() -> None:
+    with pytest.raises(ValueError, match="n and margin_pct must be positive, not 0 and 2"):
+        stats.implied_design_effect(50, 0, 2)
+
+
+def test_holm_caps_at_one() -> None:
+    assert stats.holm_adjusted([0.6, 0.7]) == [1.0, 1.0]
+
+
+def test_defaults_are_the_documented_seed_and_resamples() -> None:
+    shifted = [*Y[3:], *Y[:3]]
+    assert stats.rank_correlation_p_value(X, shifted) == stats.rank_correlation_p_value(X, shifted, 9999, 2022)
+    default = stats.rank_correlation_interval(X, shifted)
+    explicit = stats.rank_correlation_interval(X, shifted, 0.95, 9999, 2022)
+    assert (default.low, default.high) == (explicit.low, explicit.high)
+    assert "BCa bootstrap, 9999 resamples" in default.method
+
+
+def test_p_value_depends_on_the_seed_only() -> None:
+    shifted = [*Y[3:], *Y[:3]]
+    first = stats.rank_correlation_p_value(X, shifted, n_permutations=299, seed=5)
+    assert first == stats.rank_correlation_p_value(X, shifted, n_permutations=299, seed=5)
+    others = {stats.rank_correlation_p_value(X, shifted, n_permutations=299, seed=s) for s in range(6, 10)}
+    assert others - {first}
+
+
+def test_fallback_interval_is_the_quantiles_of_the_defined_resamples() -> None:
+    import warnings
+
+    from scipy.stats import DegenerateDataWarning, bootstrap
+
+    x, y = np.array([1.0, 1, 1, 1, 2, 2]), np.array([3.0, 1, 4, 1, 5, 9])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        result = bootstrap((x, y), stats._spearman, paired=True, vectorized=True, confidence_level=0.8,
+                           n_resamples=400, method="BCa", rng=np.random.default_rng(3))
+    dist = result.bootstrap_distribution[np.isfinite(result.bootstrap_distribution)]
+    low, high = np.quantile(dist, [0.1, 0.9])
+    interval = stats.rank_correlation_interval(x, y, level=0.8, n_resamples=400, seed=3)
+    assert (interval.low, interval.high) == (pytest.approx(low), pytest.approx(high))

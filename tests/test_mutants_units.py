@@ -125,3 +125,9 @@ def test_a_name_that_is_not_text_is_refused() -> None:
 def test_normalising_unifies_yo_and_strips_only_generic_words() -> None:
     assert units._normalise("Ёлкино, Ё") == "елкино е"
     assert units._strip_generic("north kazakhstan region") == "north kazakhstan"
+
+
+@pytest.mark.parametrize(("name", "unit_id"), [("The Shymkent", "shymkent"), ("Akmola province", "akmola"),
+                                               ("Pavlodar obl", "pavlodar")])
+def test_loose_forms_find_the_unit(name: str, unit_id: str) -> None:
+    assert units.lookup(name) == unit_id
