@@ -54,7 +54,8 @@ COVARIATES_08 = {"urban_share": "urban share", "population_millions": "populatio
                  "pension_age_share": "above working age", "higher_education_share": "higher education"}
 
 # "None" counts only inside a sentence: "None fell." opening a sentence is English, "Left out: None." is not
-EMPTY_IN_TEXT = re.compile(r":\s*[;.,]|,\s*,|\band\s*[.,;]|(?<![\w`])\[\]|(?<![\w`])\(\s*\)|\bnan\b|\bNaN\b|<NA>"
+EMPTY_IN_TEXT = re.compile(r":\s*[;.,]|,\s*,|\band\s*[.;]|\band\s+,|"
+                           r"(?<![\w`])\[\]|(?<![\w`])\(\s*\)|\bnan\b|\bNaN\b|<NA>"
                            r"|(?<=[^.!?*#>\-\s]\s)None\b|(?<=[(\[=:,])None\b")
 REFUSAL_ERRORS = {"ParameterError", "UnknownUnitError"}
 REFUSAL_SAYS = re.compile(r"expected|choose|did you mean|part of|needs at least|must", re.IGNORECASE)
