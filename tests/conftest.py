@@ -49,3 +49,19 @@ def set_cell(path: Path, match: dict[str, str], column: str, value: str) -> int:
 
     edit_csv(path, change)
     return found[0]
+
+
+FINAL_2022 = {"referendum_date": "2022-06-05", "stage": "final"}  # the row of the final 2022 result
+
+
+def expect_error(data: Path, table: str, *fragments: str) -> str:
+    """Load ``table`` from ``data``: it must be refused with a message holding every fragment; the message."""
+    from helpers import load
+    from helpers.errors import DataError
+
+    with pytest.raises(DataError) as caught:
+        load.table(table, data)
+    message = str(caught.value)
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in: {message}"
+    return message

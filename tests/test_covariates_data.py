@@ -11,8 +11,7 @@ import pandas as pd
 import pytest
 
 from helpers import load
-from tests.conftest import REFERENCE, edit_csv, set_cell
-from tests.test_helpers_bad_input import expect_error
+from tests.conftest import REFERENCE, edit_csv, expect_error, set_cell
 
 TABLE = "unit_covariates"
 FILE = "unit_covariates.csv"

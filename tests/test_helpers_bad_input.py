@@ -6,22 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
-from helpers import load
-from helpers.errors import DataError
-from tests.conftest import edit_csv, set_cell
-
-FINAL_2022 = {"referendum_date": "2022-06-05", "stage": "final"}
-
-
-def expect_error(data: Path, table: str, *fragments: str) -> str:
-    with pytest.raises(DataError) as caught:
-        load.table(table, data)
-    message = str(caught.value)
-    for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in: {message}"
-    return message
+from tests.conftest import FINAL_2022, edit_csv, expect_error, set_cell
 
 
 def test_missing_file_is_named(data_copy: Path) -> None:

@@ -10,20 +10,10 @@ import pandas as pd
 import pytest
 
 from helpers import load
-from helpers.errors import DataError
-from tests.conftest import edit_csv, set_cell
+from tests.conftest import FINAL_2022, edit_csv, expect_error, set_cell
 
-FINAL_2022 = {"referendum_date": "2022-06-05", "stage": "final"}
 KAZISS_TURNOUT = {"survey_id": "KAZISS_2022-05", "indicator": "intend to participate in the referendum"}
 
-
-def refused(data: Path, table: str, *fragments: str) -> str:
-    with pytest.raises(DataError) as caught:
-        load.table(table, data)
-    message = str(caught.value)
-    for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in: {message}"
-    return message
 
 
 def mojibake(text: str, codec: str = "cp1252") -> str:
@@ -35,7 +25,7 @@ def mojibake(text: str, codec: str = "cp1252") -> str:
 def test_mojibake_is_refused_naming_cell_and_how_to_reopen(data_copy: Path, codec: str) -> None:
     damaged = mojibake("Жамбыл", codec)  # every byte of its UTF-8 is a letter in cp1252
     set_cell(data_copy / "units.csv", {"unit_id": "akmola"}, "name_ru", damaged)
-    message = refused(data_copy, "units", "data/units.csv: row 1 (unit_id=akmola), column 'name_ru'",
+    message = expect_error(data_copy, "units", "data/units.csv: row 1 (unit_id=akmola), column 'name_ru'",
                       "mojibake", "read as a single-byte code page", "re-open the original file as UTF-8")
     if codec == "cp1252":  # every byte has a cp1252 letter: the repair is exact and shown, never applied
         assert "it likely read 'Жамбыл'" in message
@@ -43,12 +33,12 @@ def test_mojibake_is_refused_naming_cell_and_how_to_reopen(data_copy: Path, code
 
 def test_mojibake_in_a_note_is_refused_too(data_copy: Path) -> None:
     set_cell(data_copy / "national_results.csv", FINAL_2022, "notes", mojibake("Итоги: «да» 77,18 %"))
-    refused(data_copy, "national_results", "data/national_results.csv: row", "column 'notes'", "mojibake")
+    expect_error(data_copy, "national_results", "data/national_results.csv: row", "column 'notes'", "mojibake")
 
 
 def test_a_lost_character_is_refused(data_copy: Path) -> None:
     set_cell(data_copy / "units.csv", {"unit_id": "akmola"}, "name_kk", "Ақмола обл\ufffdсы")
-    refused(data_copy, "units", "column 'name_kk'", "U+FFFD")
+    expect_error(data_copy, "units", "column 'name_kk'", "U+FFFD")
 
 
 def test_accented_and_cyrillic_text_as_published_loads() -> None:
@@ -63,7 +53,7 @@ def test_another_dialect_is_named(data_copy: Path, delimiter: str, named: str) -
     path = data_copy / "national_results.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     frame.to_csv(path, sep=delimiter, index=False)
-    refused(data_copy, "national_results", "data/national_results.csv", named, "expected comma-separated")
+    expect_error(data_copy, "national_results", "data/national_results.csv", named, "expected comma-separated")
 
 
 def test_quoted_empty_text_means_not_published_like_an_empty_cell(data_copy: Path) -> None:
@@ -78,48 +68,48 @@ def test_quoted_empty_text_means_not_published_like_an_empty_cell(data_copy: Pat
 
 def test_pattern_is_enforced(data_copy: Path) -> None:
     set_cell(data_copy / "units.csv", {"unit_id": "akmola"}, "iso_3166_2", "KZ-AKMX")
-    refused(data_copy, "units", "row 1 (unit_id=akmola), column 'iso_3166_2'", "'KZ-AKMX'",
+    expect_error(data_copy, "units", "row 1 (unit_id=akmola), column 'iso_3166_2'", "'KZ-AKMX'",
             "does not match the pattern 'KZ-[A-Z]{3}'")
 
 
 def test_pattern_must_match_the_whole_cell(data_copy: Path) -> None:
     set_cell(data_copy / "constitution_facts.csv", {"fact_id": "articles_1995_constitution"}, "fact_id",
              "articles 1995")
-    refused(data_copy, "constitution_facts", "column 'fact_id'", "'[a-z0-9_]+'")
+    expect_error(data_copy, "constitution_facts", "column 'fact_id'", "'[a-z0-9_]+'")
 
 
 def test_source_url_pattern_is_enforced(data_copy: Path) -> None:
     set_cell(data_copy / "surveys.csv", KAZISS_TURNOUT, "source_url", "www.inform.kz/ru/x")
-    refused(data_copy, "surveys", "data/surveys.csv: row 1", "column 'source_url'", "https?://.+")
+    expect_error(data_copy, "surveys", "data/surveys.csv: row 1", "column 'source_url'", "https?://.+")
 
 
 def test_unique_column_is_enforced(data_copy: Path) -> None:
     row = set_cell(data_copy / "units.csv", {"unit_id": "aktobe"}, "iso_3166_2", "KZ-AKM")
-    message = refused(data_copy, "units", f"row {row} (unit_id=aktobe), column 'iso_3166_2'",
+    message = expect_error(data_copy, "units", f"row {row} (unit_id=aktobe), column 'iso_3166_2'",
                       "'KZ-AKM' already appears in row 1", "unique")
     assert "row 2" in message
 
 
 def test_unique_display_order_is_enforced(data_copy: Path) -> None:
     set_cell(data_copy / "units.csv", {"unit_id": "shymkent"}, "display_order", "1")
-    refused(data_copy, "units", "column 'display_order'", "'1' already appears in row 1")
+    expect_error(data_copy, "units", "column 'display_order'", "'1' already appears in row 1")
 
 
 def test_minimum_and_maximum_of_the_schema_are_enforced(data_copy: Path) -> None:
     set_cell(data_copy / "units.csv", {"unit_id": "shymkent"}, "display_order", "18")
-    refused(data_copy, "units", "column 'display_order'", "18 is above 17")
+    expect_error(data_copy, "units", "column 'display_order'", "18 is above 17")
 
 
 def test_share_that_disagrees_with_its_counts_is_refused(data_copy: Path) -> None:
     set_cell(data_copy / "national_results.csv", FINAL_2022, "yes_pct", "77.28")
-    refused(data_copy, "national_results", "row 4 (referendum_date=2022-06-05, stage=final), column 'yes_pct'",
+    expect_error(data_copy, "national_results", "row 4 (referendum_date=2022-06-05, stage=final), column 'yes_pct'",
             "77.28 does not agree with yes_votes / took_part = 6163516 / 7985769 = 77.1812 %", "(0.01)")
 
 
 def test_count_that_disagrees_with_its_share_is_refused(data_copy: Path) -> None:
     set_cell(data_copy / "national_results.csv", FINAL_2022, "no_votes", "1500470")
     set_cell(data_copy / "national_results.csv", FINAL_2022, "invalid", "195924")
-    refused(data_copy, "national_results", "column 'no_pct'", "18.66 does not agree")
+    expect_error(data_copy, "national_results", "column 'no_pct'", "18.66 does not agree")
 
 
 def test_share_within_its_printed_precision_loads(data_copy: Path) -> None:
@@ -133,33 +123,33 @@ def test_share_printed_with_fewer_digits_is_checked_to_that_precision(data_copy:
     set_cell(data_copy / "national_results.csv", FINAL_2022, "yes_pct", "77")
     load.table("national_results", data_copy)  # 77.18 printed as 77: within 1
     set_cell(data_copy / "national_results.csv", FINAL_2022, "yes_pct", "76")
-    refused(data_copy, "national_results", "76 does not agree", "(1)")
+    expect_error(data_copy, "national_results", "76 does not agree", "(1)")
 
 
 def test_spreadsheet_date_in_published_text_is_refused(data_copy: Path) -> None:
     edit_csv(data_copy / "unit_facts.csv",
              lambda rows: [row.__setitem__(3, "06/01/2022") for row in rows[1:] if row[3] == "Jun 2022"])
-    refused(data_copy, "unit_facts", "data/unit_facts.csv: row", "column 'reference_date'", "'06/01/2022'",
+    expect_error(data_copy, "unit_facts", "data/unit_facts.csv: row", "column 'reference_date'", "'06/01/2022'",
             "a date in a spreadsheet's display format")
 
 
 @pytest.mark.parametrize("text", ["1.2E+06", "####"])
 def test_spreadsheet_number_forms_in_published_text_are_refused(data_copy: Path, text: str) -> None:
     set_cell(data_copy / "constitution_facts.csv", {"fact_id": "articles_1995_constitution"}, "value", text)
-    refused(data_copy, "constitution_facts", "row 1 (fact_id=articles_1995_constitution), column 'value'",
+    expect_error(data_copy, "constitution_facts", "row 1 (fact_id=articles_1995_constitution), column 'value'",
             "not the text as published")
 
 
 def test_reformatted_percentage_text_is_refused(data_copy: Path) -> None:
     """Calc's UTF-8 import writes "66.4%" back as "66.40%": not the printed form of value_pct = 66.4."""
     set_cell(data_copy / "surveys.csv", KAZISS_TURNOUT, "value_text", "66.40%")
-    refused(data_copy, "surveys", "data/surveys.csv: row 1", "column 'value_text'", "'66.40%' does not print "
+    expect_error(data_copy, "surveys", "data/surveys.csv: row 1", "column 'value_text'", "'66.40%' does not print "
             "value_pct = '66.4'")
 
 
 def test_reformatted_number_column_is_refused_through_its_text(data_copy: Path) -> None:
     set_cell(data_copy / "surveys.csv", KAZISS_TURNOUT, "value_pct", "66.40")
-    refused(data_copy, "surveys", "column 'value_text'", "'66.4%' does not print value_pct = '66.40'")
+    expect_error(data_copy, "surveys", "column 'value_text'", "'66.4%' does not print value_pct = '66.40'")
 
 
 def test_changed_published_text_is_refused_by_its_digest(data_copy: Path) -> None:
@@ -167,7 +157,7 @@ def test_changed_published_text_is_refused_by_its_digest(data_copy: Path) -> Non
     match = {"survey_id": "SCC_2022-06-07", "indicator": "believe adopted amendments will improve the situation"}
     set_cell(data_copy / "surveys.csv", match, "value_pct", "75.5")
     set_cell(data_copy / "surveys.csv", match, "value_text", "75.5%")
-    message = refused(data_copy, "surveys", "data/surveys.csv: column 'value_text' is not the text as published",
+    message = expect_error(data_copy, "surveys", "data/surveys.csv: column 'value_text' is not the text as published",
                       "SHA-256")
     declared = next(f for f in load._resource("surveys", data_copy)["schema"]["fields"] if f["name"] == "value_text")
     assert declared["publishedText"]["sha256"] in message
