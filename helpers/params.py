@@ -251,7 +251,7 @@ def choices_note(written_for: Mapping[str, object], used: Mapping[str, object]) 
     names = changed_choices(written_for, used)
     if not names:
         return ""
-    changes = "; ".join(f"`{name}` {written_for[name]!r} → {used[name]!r}" for name in names)
+    changes = "; ".join(f"`{name}`: `{written_for[name]!r}` → `{used[name]!r}`" for name in names)
     return _("**This run's choices differ from those the text was written for** ({changes}). The tables, charts "
              "and computed sentences follow your choices; the In short at the top was written for the committed "
              "choices, and the same points recomputed for yours are at the end, under \"In short, for this "

@@ -100,7 +100,9 @@ def _data() -> dict[str, Any]:
         "hours_2022": sorted(int(h) for h in timeline["timestamp"].dt.hour.unique()),
         "hours_any": sorted({int(h) for h in timeline["timestamp"].dt.hour} | {int(h) for h in hours_later.dt.hour}),
         "stages_2022": sorted(str(s) for s in results_2022["stage"]),
-        "vote_years": sorted({int(d.year) for d in history["date"]}),
+        # 05 judges a June 2022 statement on the votes known then, and needs two of them: every start year
+        # of a vote before 5 June 2022 except the last one's
+        "vote_years": sorted({int(d.year) for d in history["date"] if f"{d:%Y-%m-%d}" < "2022-06-05"})[:-1],
         "unit_ids": [str(u) for u in units["unit_id"]],
         "unit_names": [str(n) for n in units["name_en"]],
         "polling_days": finals,

@@ -171,6 +171,6 @@ def test_choices_note_is_empty_at_the_committed_choices_and_names_each_change() 
     written = {"REPORT_HOUR": 22, "EXCLUDE_UNITS": []}
     assert params.choices_note(written, {"REPORT_HOUR": 22, "EXCLUDE_UNITS": []}) == ""
     note = params.choices_note(written, {"REPORT_HOUR": 20, "EXCLUDE_UNITS": []})
-    assert "`REPORT_HOUR` 22 → 20" in note and "EXCLUDE_UNITS" not in note
+    assert "`REPORT_HOUR`: `22` → `20`" in note and "EXCLUDE_UNITS" not in note
     with pytest.raises(KeyError, match="differ on"):
         params.choices_note(written, {"REPORT_HOUR": 22})

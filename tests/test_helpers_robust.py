@@ -62,7 +62,7 @@ def test_enough_stops_a_choice_that_leaves_too_few() -> None:
 def test_choices_note_is_empty_for_the_written_choices_and_names_each_change() -> None:
     assert params.choices_note({"REPORT_HOUR": 22, "UNIT": "x"}, {"REPORT_HOUR": 22, "UNIT": "x"}) == ""
     note = params.choices_note({"REPORT_HOUR": 22, "UNIT": "x"}, {"REPORT_HOUR": 20, "UNIT": "x"})
-    assert "`REPORT_HOUR` 22 → 20" in note and "UNIT" not in note
+    assert "`REPORT_HOUR`: `22` → `20`" in note and "UNIT" not in note
     assert params.changed_choices({"A": 1, "B": 2}, {"A": 1, "B": 3}) == ["B"]
     with pytest.raises(KeyError, match="same parameters"):
         params.changed_choices({"A": 1}, {"B": 1})
