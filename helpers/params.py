@@ -183,8 +183,11 @@ def unit(name: str, value: object, folder: Path | str | None = None) -> str:
         raise _missing(name, "the name or code of one of the 17 units of 5 June 2022, such as 'Almaty (city)'")
     if isinstance(value, _LISTS):
         raise ParameterError(f"{name} = {value!r} is a list; expected one unit, such as 'Almaty (city)'")
+    if not isinstance(value, str):
+        raise ParameterError(f"{name} = {value!r} is not a unit's name; expected the name or code of one of the 17 "
+                             "units of 5 June 2022 as text, such as 'Almaty (city)' or 'KZ-ALA'")
     try:
-        return units.lookup(str(value), folder)
+        return units.lookup(value, folder)
     except UnknownUnitError as failure:
         raise ParameterError(f"{name} = {value!r}: {_unknown_reason(failure)}") from None
 

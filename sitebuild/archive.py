@@ -1,10 +1,11 @@
 """The archive stage: the whole project as one ZIP, so a reader can run the notebooks themselves.
 
 It holds what ``make`` needs (README, Makefile, pyproject.toml, the lock file and environment.yml, the
-helpers, the data package, the notebooks, scripts/, sitebuild/, site_template/, the tests and bench/). Built
-deterministically: files in sorted order, each with the same fixed date and permissions, so two builds
-of the same files give byte-identical archives. The notebooks go in without their outputs (the site
-shows those; ``make`` computes them again), which keeps the download small.
+helpers, the data package, the notebooks, scripts/, sitebuild/, site_template/, the tests, bench/ and
+the message catalogs in locale/). Built deterministically: files in sorted order, each with the same
+fixed date and permissions, so two builds of the same files give byte-identical archives. The notebooks
+go in without their outputs (the site shows those; ``make`` computes them again), which keeps the
+download small.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 FILES = ("README.md", "LICENSE", "CITATION.cff", "Makefile", "pyproject.toml", "requirements.lock", "environment.yml")
-FOLDERS = ("helpers", "scripts", "sitebuild", "site_template", "tests", "bench")
+FOLDERS = ("helpers", "scripts", "sitebuild", "site_template", "tests", "bench", "locale")
 SKIP_PARTS = frozenset({"__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".mypy_cache", ".ruff_cache"})
 FIXED_DATE = (2022, 6, 5, 0, 0, 0)  # polling day: any fixed date would do, the clock would not
 FOLDER_NAME = "kz-referendum-2022"

@@ -129,7 +129,7 @@ def grid() -> dict[str, dict[str, list[Any]]]:
         "06_what_the_numbers_can_show": {
             "N_SIMULATIONS": [1_000, 4_000, 20_000, 50_000],  # the bounds the notebook accepts, and two between
             "SEED": [0, 7, 2022],
-            "MADE_UP_PERCENT": [[0, 5, 10, 15, 20, 25, 30, 40], [10, 50, 100], [0], 20],
+            "MADE_UP_PERCENT": [[0, 5, 10, 15, 20, 25, 30, 40], [10, 50, 100], 20],  # [0] alone is refused
         },
         "07_three_referendums": {"COMPARE": _with_2022(d["polling_days"]), "REPORT_HOUR": d["hours_any"]},
         "08_what_went_with_turnout": {
@@ -151,7 +151,8 @@ COMBINATIONS: dict[str, list[Case]] = {
     "07_three_referendums": [Case("07_three_referendums",
                                   {"COMPARE": ["2022-06-05", "2024-10-06"], "REPORT_HOUR": 20})],
     "08_what_went_with_turnout": [
-        Case("08_what_went_with_turnout", {"REPORT_HOUR": 20, "EXCLUDE_UNITS": THREE_CITIES}),
+        # at 20:00 the five carried-forward units are left out too: 9 units, which 08 refuses in one line
+        Case("08_what_went_with_turnout", {"REPORT_HOUR": 20, "EXCLUDE_UNITS": THREE_CITIES}, "either"),
         Case("08_what_went_with_turnout", {"COVARIATE": "grp_per_capita", "EXCLUDE_UNITS": THREE_CITIES}),
         Case("08_what_went_with_turnout", {"EXCLUDE_UNITS": [*THREE_CITIES, *WEST, "kyzylorda", "turkestan",
                                                              "zhambyl", "almaty_region", "karaganda"]}, "either"),
@@ -168,7 +169,7 @@ REFUSED: dict[str, list[dict[str, Any]]] = {
     "05_claims_checked": [{"RECENT_VOTES_FROM": 1990}, {"RECENT_VOTES_FROM": "2019x"}, {"RECENT_VOTES_FROM": None},
                           {"REPORT_HOUR": None}],
     "06_what_the_numbers_can_show": [{"N_SIMULATIONS": 500}, {"N_SIMULATIONS": "many"}, {"SEED": -1},
-                                     {"MADE_UP_PERCENT": [150]}, {"MADE_UP_PERCENT": "ten"}],
+                                     {"MADE_UP_PERCENT": [0]}, {"MADE_UP_PERCENT": [150]}, {"MADE_UP_PERCENT": "ten"}],
     "07_three_referendums": [{"COMPARE": "2024"}, {"COMPARE": None}, {"COMPARE": ["2022-06-05"]},
                              {"COMPARE": ["2024-10-06", "2026-03-15"]}, {"REPORT_HOUR": 9}],
     "08_what_went_with_turnout": [{"EXCLUDE_UNITS": "almaty_city"}, {"EXCLUDE_UNITS": "2024"},
