@@ -134,11 +134,16 @@ def test_no_execute_renders_committed_outputs(workspace: Path) -> None:
 def test_notebook_saved_during_run_is_not_overwritten(workspace: Path) -> None:
     """If someone saves the notebook while it runs, their version wins and the job says so."""
     slow = workspace / "notebooks/01_first.ipynb"
-    make_notebook(slow, "First question?", ["import time\ntime.sleep(4)", FIGURE])
+    started = workspace / "started.flag"  # written by the notebook's first cell: the job has read it and runs it
+    make_notebook(slow, "First question?",
+                  [f"import pathlib, time\npathlib.Path({str(started)!r}).write_text('1')\ntime.sleep(4)", FIGURE])
     cmd = [sys.executable, "-m", "sitebuild", "--notebooks", str(workspace / "notebooks")]
     cmd += ["--out", str(workspace / "_site"), "--readme", str(workspace / "README.md")]
     proc = subprocess.Popen(cmd, cwd=workspace, env=ROOT_ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(2)
+    deadline = time.monotonic() + 120  # a loaded machine starts kernels slowly: wait for the run, not a fixed time
+    while not started.exists() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.1)
+    assert started.exists(), "the notebook never started running"
     edited = slow.read_text(encoding="utf-8").replace("First question?", "Edited question?")
     slow.write_text(edited, encoding="utf-8")
     stdout, stderr = proc.communicate(timeout=300)
@@ -184,12 +189,12 @@ def test_hung_cell_fails_fast_naming_notebook_cell_and_wait(workspace: Path) -> 
     """A cell that never returns fails after --timeout seconds, not nbclient's 600 s."""
     make_notebook(workspace / "notebooks/03_hang.ipynb", "Hang?", ["x = 1", "import time\ntime.sleep(600)"])
     started = time.monotonic()
-    result = build(workspace, "--timeout", "3")
-    assert time.monotonic() - started < 60
+    result = build(workspace, "--timeout", "10")  # far above the other cells' seconds, even on a loaded machine
+    assert time.monotonic() - started < 90
     assert result.returncode == 1
-    assert "03_hang.ipynb, cell 4 (In [2])" in result.stderr
+    assert "03_hang.ipynb, cell 4 (In [2])" in result.stderr, result.stderr
     assert "time.sleep(600)" in result.stderr
-    assert "no reply from the kernel within 3 s (waiting for the cell's execute_reply)" in result.stderr
+    assert "no reply from the kernel within 10 s (waiting for the cell's execute_reply)" in result.stderr
     assert "the kernel was busy (still running the cell)" in result.stderr
 
 
