@@ -7,7 +7,6 @@ not meet a traceback ten cells later. Each check returns the value in the form t
     REPORT_HOUR = params.whole_number("REPORT_HOUR", REPORT_HOUR, allowed=hours)      # or low=, high=
     UNIT_ID = params.unit("UNIT", UNIT)                      # any name or code units.resolve accepts
     EXCLUDED = params.unit_ids("EXCLUDE_UNITS", EXCLUDE_UNITS)  # a list; every bad name in one line
-    COMPARE = params.dates("COMPARE", COMPARE, polling_days)   # ISO dates or years; single=True takes one
     params.enough("EXCLUDE_UNITS", EXCLUDE_UNITS, left=17 - len(EXCLUDED), need=3, what="a rank correlation")
     notes = [params.choices_note(WRITTEN_FOR, used), params.unit_note("UNIT", UNIT)]  # '' when nothing to say
     note = "\n\n".join(n for n in notes if n); Markdown(note) if note else None
@@ -18,7 +17,6 @@ text where a list is expected get their own line (never a list of letters).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -130,50 +128,6 @@ def subset_of(name: str, values: Iterable[_T] | _T, allowed: Sequence[_T], *, si
     if bad:
         raise ParameterError(f"{name}: {_listing(bad)} not allowed; choose from {_listing(allowed)}")
     return list(dict.fromkeys(chosen))  # type: ignore[arg-type]
-
-
-def whole_numbers(name: str, values: object, *, low: int | None = None, high: int | None = None,
-                  single: bool = True) -> list[int]:
-    """A list of whole numbers within ``low``/``high`` (a single number is one item unless ``single=False``);
-    one line naming every value refused."""
-    chosen = _as_list(name, values, [low if low is not None else 0], single, "number")
-    numbers = [_as_whole(v) for v in chosen]
-    bad = [v for v, n in zip(chosen, numbers, strict=True)
-           if n is None or (low is not None and n < low) or (high is not None and n > high)]
-    if bad:
-        expected = " ".join(part for part in ("whole numbers", _bounds(low, high)) if part)
-        raise ParameterError(f"{name}: {_listing(bad)} not allowed; expected {expected}")
-    return list(dict.fromkeys(n for n in numbers if n is not None))
-
-
-def _as_date(value: object, allowed: Sequence[str]) -> str | None:
-    """The allowed ISO date ``value`` names: the date itself (text, date, Timestamp) or a year with one date."""
-    if isinstance(value, dt.date):
-        text = value.strftime("%Y-%m-%d")
-        return text if text in allowed else None
-    year = _as_whole(value)
-    if year is not None and len(str(value).strip()) == 4:
-        in_year = [d for d in allowed if d.startswith(f"{year}-")]
-        return in_year[0] if len(in_year) == 1 else None
-    if isinstance(value, str) and value.strip()[:10] in allowed:
-        return value.strip()[:10]
-    return None
-
-
-def dates(name: str, values: object, allowed: Sequence[str], *, single: bool = False) -> list[str]:
-    """``values`` as a list of the ``allowed`` ISO dates (``'2024-10-06'``), repeats dropped, in the order given.
-
-    Each item may be the date as text, a ``datetime.date``/``pandas.Timestamp``, or a year that has one allowed
-    date (``2024``). A single item where a list is expected is refused as a whole (with ``single=True``, taken as
-    a one-item list); every item not allowed is named in one line with the dates allowed.
-    """
-    chosen = _as_list(name, values, list(allowed), single, "date")
-    found = [_as_date(v, allowed) for v in chosen]
-    bad = [v for v, d in zip(chosen, found, strict=True) if d is None]
-    if bad:
-        raise ParameterError(f"{name}: {_listing(bad)} not allowed; choose from {_listing(allowed)} "
-                             f"(a year such as {allowed[-1][:4]} also works)")
-    return list(dict.fromkeys(d for d in found if d is not None))
 
 
 def unit(name: str, value: object, folder: Path | str | None = None) -> str:

@@ -48,7 +48,6 @@ def test_subset_of_names_the_values_not_allowed() -> None:
 
 
 UNIT_IDS = ["almaty_city", "shymkent", "nur_sultan"]
-POLLING_DAYS = ["2022-06-05", "2024-10-06", "2026-03-15"]
 
 
 @pytest.mark.parametrize(("given", "message"), [
@@ -94,32 +93,6 @@ def test_one_of_refuses_none_and_a_list_and_forgives_case() -> None:
     with pytest.raises(ParameterError, match=r"^STAGE = \['final'\] is a list; expected a single value, one of"):
         params.one_of("STAGE", ["final"], ["preliminary", "final"])
     assert params.one_of("STAGE", " Final", ["preliminary", "final"]) == "final"
-
-
-def test_whole_numbers_takes_one_or_many_and_names_every_bad_one() -> None:
-    assert params.whole_numbers("MADE_UP_PERCENT", 20, low=0, high=100) == [20]
-    assert params.whole_numbers("MADE_UP_PERCENT", [0, "5", 5.0, 40], low=0, high=100) == [0, 5, 40]
-    with pytest.raises(ParameterError, match=r"^MADE_UP_PERCENT: 'x', 150 not allowed; expected whole numbers "
-                                             r"between 0 and 100$"):
-        params.whole_numbers("MADE_UP_PERCENT", [0, "x", 150], low=0, high=100)
-    with pytest.raises(ParameterError, match="is a single number"):
-        params.whole_numbers("MADE_UP_PERCENT", 20, low=0, high=100, single=False)
-
-
-def test_dates_accept_text_dates_and_years_and_refuse_a_single_text() -> None:
-    import datetime as dt
-
-    import pandas as pd
-
-    assert params.dates("COMPARE", ["2022-06-05", 2024, pd.Timestamp("2026-03-15")], POLLING_DAYS) == POLLING_DAYS
-    assert params.dates("COMPARE", ("2026", dt.date(2022, 6, 5), "2026-03-15"), POLLING_DAYS) == [
-        "2026-03-15", "2022-06-05"]
-    assert params.dates("COMPARE", "2024", POLLING_DAYS, single=True) == ["2024-10-06"]
-    with pytest.raises(ParameterError, match=r"^COMPARE = '2024' is a text; expected a list such as \['2022-06-05'\]$"):
-        params.dates("COMPARE", "2024", POLLING_DAYS)
-    with pytest.raises(ParameterError, match=r"^COMPARE: '2025-01-01', 2023 not allowed; choose from '2022-06-05', "
-                                             r"'2024-10-06', '2026-03-15' \(a year such as 2026 also works\)$"):
-        params.dates("COMPARE", ["2022-06-05", "2025-01-01", 2023], POLLING_DAYS)
 
 
 def test_unit_ids_resolve_every_name_and_report_every_bad_one() -> None:
