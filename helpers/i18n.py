@@ -16,6 +16,7 @@ earlier English text, kept as a suggestion for the translator) are never used.
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 import io
 import os
@@ -24,6 +25,7 @@ from functools import cache
 from pathlib import Path
 
 from babel import Locale
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -95,6 +97,12 @@ def N_(message: str) -> str:
     return message
 
 
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the language of this run, where the same English word needs another translation in
+    ``context`` (a table header "no" vs the answer "no")."""
+    return _catalog(language()).pgettext(context, message)
+
+
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The singular or plural form of a message for ``count``, in the language of this run."""
     return _catalog(language()).ngettext(singular, plural, count)
@@ -133,6 +141,15 @@ class _Formats:
         locale = self._locale()
         group, decimal = locale.number_symbols["latn"]["group"], locale.number_symbols["latn"]["decimal"]
         return "".join(group if c == "," else decimal if c == "." else c for c in text)
+
+    def date(self, day: dt.date) -> str:
+        """``June 5, 2022`` (en), ``5 июня 2022 г.`` (ru), ``2022 ж. 5 маусым`` (kk): CLDR's long date format."""
+        return str(format_date(day, format="long", locale=self._locale()))
+
+    def month(self, year: int, month: int) -> str:
+        """``June 2022`` (en), ``июнь 2022`` (ru), ``маусым 2022`` (kk): the month standing alone, as a label."""
+        text = str(format_date(dt.date(year, month, 1), format="LLLL y", locale=self._locale()))
+        return text if language() == "en" else text[:1].lower() + text[1:]
 
     def signed(self, value: float | int | Decimal, places: int) -> str:
         """A change with its sign: ``+0.38``, ``−0.38`` (a true minus sign)."""

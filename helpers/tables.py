@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from helpers import units
-from helpers.i18n import N_, _, fmt, language
+from helpers.i18n import N_, _, fmt
 
 _MISSING = N_("not published")
 _SUFFIXES = (("_pct", " (%)"), ("_votes", " (votes)"))
@@ -59,9 +59,7 @@ def readable(
     - a plain row-number index is left blank (a meaningful index, such as units or hours, is kept).
     """
     labels = dict(labels or {})
-    names = units.english_names()
-    if language() != "en":  # the run's language (KZREF_LANG): unit names from data/units.csv's name_ru / name_kk
-        names = {unit_id: units.name_of(unit_id, language()) for unit_id in names}
+    names = units.names()  # in the run's language (KZREF_LANG): data/units.csv's name_en / name_ru / name_kk
     shown = pd.DataFrame(index=frame.index)
     for column in frame.columns:
         series = frame[column]

@@ -29,7 +29,7 @@ import pandas as pd
 
 from helpers import load
 from helpers.errors import UnknownUnitError
-from helpers.i18n import _
+from helpers.i18n import _, language
 
 _OBLAST_WORDS = {"region", "oblast", "oblys", "oblysy", "province", "obl", "область", "обл", "облысы", "облыс"}
 _CITY_WORDS = {"city", "g", "город", "г", "каласы", "к"}  # қаласы, қ. once the Kazakh letters are folded
@@ -306,27 +306,61 @@ def english_names(folder: Path | str | None = None) -> dict[str, str]:
     return dict(zip(units["unit_id"].astype(str), units["name_en"].astype(str), strict=True))
 
 
-def name_of(unit: str, lang: str = "en", folder: Path | str | None = None) -> str:
-    """The unit's name in ``lang`` ("en", "ru" or "kk"); ``unit`` may be any accepted name or code."""
-    if lang not in {"en", "ru", "kk"}:
-        raise ValueError(f"lang must be 'en', 'ru' or 'kk', not {lang!r}")
+def names(lang: str | None = None, folder: Path | str | None = None) -> dict[str, str]:
+    """unit_id -> name in ``lang`` (the run's language when None: ``KZREF_LANG``), in display order."""
+    lang = _language(lang)
+    units = load.table("units", folder).sort_values("display_order")
+    return dict(zip(units["unit_id"].astype(str), units[f"name_{lang}"].astype(str), strict=True))
+
+
+def _language(lang: str | None) -> str:
+    """``lang`` checked, or the run's language."""
+    chosen = language() if lang is None else lang
+    if chosen not in {"en", "ru", "kk"}:
+        raise ValueError(f"lang must be 'en', 'ru' or 'kk', not {chosen!r}")
+    return chosen
+
+
+def name_of(unit: str, lang: str | None = None, folder: Path | str | None = None) -> str:
+    """The unit's name in ``lang`` (the run's language when None); ``unit`` may be any accepted name or code."""
+    return names(_language(lang), folder)[lookup(unit, folder)]
+
+
+# Short forms for charts and tables: the generic word dropped or abbreviated; Almaty's two units kept apart.
+_SHORT_FORMS = {
+    "en": ((" Region", ""), (" (city)", "")),
+    "ru": ((" область", " обл."), ("город ", "г. ")),
+    "kk": ((" облысы", ""), (" қаласы", " қ.")),
+}
+_ALMATY_SHORT = {("almaty_region", "en"): "Almaty Region", ("almaty_city", "en"): "Almaty city",
+                 ("almaty_region", "kk"): "Алматы облысы"}  # "Almaty" / "Алматы" alone would be ambiguous
+
+
+def short_name(unit: str, lang: str | None = None, folder: Path | str | None = None) -> str:
+    """A chart label for the unit: ``Akmola``, ``Nur-Sultan``, ``Almaty Region``, ``Almaty city`` (en);
+    ``Акмолинская обл.``, ``г. Алматы`` (ru); ``Ақмола``, ``Алматы облысы``, ``Алматы қ.`` (kk)."""
+    lang = _language(lang)
     unit_id = lookup(unit, folder)
-    units = load.table("units", folder).set_index("unit_id")
-    return str(units.at[unit_id, f"name_{lang}"])
+    if (unit_id, lang) in _ALMATY_SHORT:
+        return _ALMATY_SHORT[unit_id, lang]
+    name = names(lang, folder)[unit_id]
+    for generic, short in _SHORT_FORMS[lang]:
+        name = name.replace(generic, short)
+    return name
 
 
 def named(frame: pd.DataFrame, column: str = "unit_id", as_: str = "unit",
           folder: Path | str | None = None) -> pd.DataFrame:
-    """A copy of ``frame`` with the English unit name of ``column`` in a new column ``as_`` (next to it)."""
-    names = english_names(folder)
+    """A copy of ``frame`` with the unit name of ``column`` (in the run's language) in a new column ``as_``."""
+    known = names(None, folder)
     if as_ in frame.columns:
         raise ValueError(f"the frame already has a column {as_!r}; choose another name with as_=")
-    unknown = sorted({str(u) for u in frame[column].dropna()} - set(names))
+    unknown = sorted({str(u) for u in frame[column].dropna()} - set(known))
     if unknown:
         raise UnknownUnitError(unknown[0], _suggest(unknown[0], folder))
     result = frame.copy()
     result.insert(list(frame.columns).index(column) + 1, as_,
-                  frame[column].astype("object").map(lambda u: names.get(str(u)) if pd.notna(u) else pd.NA))
+                  frame[column].astype("object").map(lambda u: known.get(str(u)) if pd.notna(u) else pd.NA))
     return result
 
 

@@ -47,9 +47,52 @@ def test_listing_reads_right_for_every_length() -> None:
     assert text.listing([], empty="none of them") == "none of them"
     with pytest.raises(ValueError, match="no items"):
         text.listing([])
-    assert text.count(0, "unit", "units") == "no units"
-    assert text.count(1, "unit", "units") == "1 unit"
-    assert text.count(5, "unit", "units") == "5 units"
+    assert text.count(0, "{n} units", none="no units") == "no units"
+    assert text.count(0, "{n} units") == "0 units"
+    assert text.count(1, "{n} unit") == "1 unit"
+    with pytest.raises(ValueError, match=r"no \{n\}"):
+        text.count(2, "units")
+    with pytest.raises(ValueError, match="negative"):
+        text.count(-1, "{n} units")
+
+
+@pytest.mark.parametrize(("lang", "n", "expected"), [
+    ("en", 1, "1st"), ("en", 2, "2nd"), ("en", 3, "3rd"), ("en", 11, "11th"), ("en", 12, "12th"),
+    ("en", 13, "13th"), ("en", 15, "15th"), ("en", 21, "21st"), ("en", 22, "22nd"), ("en", 101, "101st"),
+    ("ru", 15, "15-е"), ("kk", 1, "1-ші"), ("kk", 6, "6-шы"), ("kk", 9, "9-шы"), ("kk", 10, "10-шы"),
+    ("kk", 15, "15-ші"), ("kk", 16, "16-шы"), ("kk", 20, "20-шы"), ("kk", 50, "50-ші"), ("kk", 100, "100-ші"),
+])
+def test_ordinals_read_right_in_each_language(monkeypatch: pytest.MonkeyPatch, lang: str, n: int,
+                                             expected: str) -> None:
+    monkeypatch.setenv("KZREF_LANG", lang)
+    assert text.ordinal(n) == expected
+
+
+def test_an_ordinal_needs_a_positive_whole_number() -> None:
+    with pytest.raises(ValueError, match="from 1"):
+        text.ordinal(0)
+
+
+@pytest.mark.parametrize(("lang", "phrases"), [
+    ("ru", {1: "1 регион", 3: "3 региона", 5: "5 регионов", 21: "21 регион"}),
+])
+def test_a_count_takes_every_plural_form_of_the_language(monkeypatch: pytest.MonkeyPatch, lang: str,
+                                                        phrases: dict[int, str]) -> None:
+    # Russian needs three forms; gettext picks them by the catalog's plural rule, text.count fills in n.
+    import gettext
+    import io
+
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    catalog = Catalog(locale=lang)
+    catalog.add(("{n} unit", "{n} units"), ("{n} регион", "{n} региона", "{n} регионов"))
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    translations = gettext.GNUTranslations(compiled)
+    for n, expected in phrases.items():
+        assert text.count(n, translations.ngettext("{n} unit", "{n} units", n)) == expected
 
 
 def test_enough_stops_a_choice_that_leaves_too_few() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from helpers import units
@@ -278,3 +279,25 @@ def test_a_name_needing_no_note_gets_none() -> None:
 def test_no_name_is_refused_saying_what_to_write(given: object) -> None:
     with pytest.raises(UnknownUnitError, match="expected the name or code of one of the 17 units"):
         units.resolve(given)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", ["Akmola", "Almaty Region", "Almaty city", "Nur-Sultan", "Shymkent"]),
+    ("ru", ["Акмолинская обл.", "Алматинская обл.", "г. Алматы", "Нур-Султан", "Шымкент"]),
+    ("kk", ["Ақмола", "Алматы облысы", "Алматы қ.", "Нұр-Сұлтан", "Шымкент"]),
+])
+def test_short_names_keep_the_two_almaty_units_apart(lang: str, expected: list[str]) -> None:
+    shown = [units.short_name(u, lang) for u in ("akmola", "almaty_region", "almaty_city", "nur_sultan", "shymkent")]
+    assert shown == expected
+    every = [units.short_name(u, lang) for u in units.names("en")]
+    assert len(set(every)) == 17
+
+
+def test_names_follow_the_run_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KZREF_LANG", "kk")
+    assert units.name_of("Astana") == "Нұр-Сұлтан"
+    assert units.names()["akmola"] == "Ақмола облысы"
+    shown = units.named(pd.DataFrame({"unit_id": ["shymkent", "atyrau"]}))
+    assert list(shown["unit"]) == ["Шымкент", "Атырау облысы"]
+    with pytest.raises(ValueError, match="lang must be"):
+        units.names("de")

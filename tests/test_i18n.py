@@ -303,3 +303,17 @@ def test_only_translations_that_code_uses_make_a_run_stale(isolated_catalogs: Pa
     po_file.write_text(text.replace('msgid "finding holds?"\nmsgstr "вывод подтверждается?"',
                                     'msgid "finding holds?"\nmsgstr "вывод верен?"'), "utf-8")
     assert languages.code_messages_digest("ru", "02_turnout.ipynb") != before  # a helper's word: re-execute
+
+
+@pytest.mark.parametrize(("lang", "day", "month"), [
+    ("en", "June 5, 2022", "June 2022"),
+    ("ru", "5 июня 2022\u202fг.", "июнь 2022"),  # CLDR keeps the year and its abbreviation together
+    ("kk", "2022\u202fж. 5 маусым", "маусым 2022"),
+])
+def test_dates_and_months_are_written_by_babel_for_the_language(monkeypatch: pytest.MonkeyPatch, lang: str, day: str,
+                                                                month: str) -> None:
+    import datetime as dt
+
+    monkeypatch.setenv("KZREF_LANG", lang)
+    assert i18n.fmt.date(dt.date(2022, 6, 5)) == day
+    assert i18n.fmt.month(2022, 6) == month
