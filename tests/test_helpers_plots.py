@@ -10,7 +10,7 @@ import pytest
 from matplotlib.lines import Line2D
 from PIL import Image
 
-from helpers import plots
+from helpers import i18n, plots
 
 FRAME = pd.DataFrame({
     "unit_id": ["turkestan", "shymkent", "almaty_city"],
@@ -101,3 +101,28 @@ def test_labelled_scatter_names_only_the_units_asked_for() -> None:
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == ["oblast", "Almaty (city)", "Shymkent (city)"]
     plt.close("all")
+
+
+def test_a_chart_in_another_language_records_every_text_it_draws_and_translates_its_csv_headers(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KZREF_LANG", "ru")
+    ax = plots.ranked_bars(FRAME, "turnout_pct", "unit")
+    ax.legend(handles=[Line2D([], [], label="national")])
+    bundle, metadata = finished(ax)._repr_mimebundle_()
+    drawn = metadata["chart_text"]
+    assert "Turkestan highest, Almaty city lowest" in drawn and "80,66" in drawn  # bar labels in ru format
+    assert "ballots received (% of registered voters)" in drawn and "national" in drawn
+    assert "Shymkent (city)" in drawn  # tick labels
+    assert any(line.endswith("CEC report of 22:00") for line in drawn)  # the source line
+    header = next(line for line in bundle["text/csv"].splitlines() if not line.startswith("#"))
+    assert header == "unit_id,unit,turnout_pct"  # no translation in the catalog: kept as the notebook named it
+    both = FRAME.assign(yes=[1, 2, 3])
+    csv = plots.finish(plots.ranked_bars(both, "turnout_pct", "unit"), "t", "s", data=both)._repr_mimebundle_()[0]
+    header = next(line for line in csv["text/csv"].splitlines() if not line.startswith("#"))
+    assert header == f"unit_id,unit,turnout_pct,{i18n.translated('yes', 'ru')}" and "yes" not in header
+    assert bundle["text/plain"].startswith("Chart: ")  # the marker the site reads stays as it is
+
+
+def test_an_english_chart_carries_no_text_record() -> None:
+    metadata = finished(plots.ranked_bars(FRAME, "turnout_pct", "unit"))._repr_mimebundle_()[1]
+    assert "chart_text" not in metadata
