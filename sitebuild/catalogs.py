@@ -211,6 +211,25 @@ def glossary_rows(path: Path = GLOSSARY) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def site_documents(root: Path = ROOT) -> dict[str, str]:
+    """The markdown the site shows besides the notebooks, by a name for the references: the README's title,
+    intro and findings table (the index page), the data README (the data page) and the changelog. A reference
+    ``data/README.md:K`` is the document's K-th translatable unit."""
+    from sitebuild.render import marker_block, readme_intro
+
+    documents: dict[str, str] = {}
+    readme = root / "README.md"
+    if readme.exists():
+        text = readme.read_text(encoding="utf-8")
+        title, intro = readme_intro(text)
+        documents["README.md"] = "\n\n".join(part for part in (f"# {title}" if title else "", intro,
+                                                                 marker_block(text, "findings")) if part)
+    for name in ("data/README.md", "site_template/changelog.md"):
+        if (root / name).exists():
+            documents[name] = (root / name).read_text(encoding="utf-8")
+    return documents
+
+
 def extract_template(root: Path = ROOT) -> Catalog:
     """Every message of the collection, with its references, as a Babel catalog (the .pot)."""
     catalog = Catalog(project="kz-referendum-2022", version="", charset="utf-8", fuzzy=False,
@@ -223,6 +242,9 @@ def extract_template(root: Path = ROOT) -> Catalog:
             for line, message, comments, context in extract(method, handle, KEYWORDS, COMMENT_TAGS,
                                                             strip_comment_tags=True):
                 _add(catalog, message, (name, line), list(comments), context)
+    for name, text in site_documents(root).items():
+        for number, unit in enumerate(markdown_units(text), start=1):
+            _add(catalog, unit.text, (name, number), [f"site page, markdown {unit.kind}"], None)
     glossary = root / "locale" / "glossary.csv"
     if glossary.exists():
         for row_number, row in enumerate(glossary_rows(glossary), start=2):
