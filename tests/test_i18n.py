@@ -80,6 +80,9 @@ def test_a_message_added_to_a_notebook_makes_the_catalogs_out_of_date(tmp_path: 
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
     for path in (ROOT / "notebooks").glob("*.ipynb"):
         shutil.copy(path, tmp_path / "notebooks")
+    for name in catalogs.site_documents(ROOT):  # the README, the data README and the changelog
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, tmp_path / name)
     assert catalogs.out_of_date(tmp_path) == []
     path = tmp_path / "notebooks" / "02_turnout.ipynb"
     nb = nbformat.read(path, as_version=4)
