@@ -45,7 +45,7 @@ SAME_IN_EVERY_LANGUAGE = frozenset({
 STYLE = re.compile(r"<(style|script)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
 TAG = re.compile(r"<[^>]+>")
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z_]{2,}")
-CODE_LIKE = re.compile(r"`[^`]*`|https?://\S+|\b[\w.-]+\.(?:csv|json|ipynb|py|md|png)\b|\b[a-z]+_[a-z_]+\b")
+CODE_LIKE = re.compile(r"`[^`]*`|https?://\S+|\b[\w./-]+\.(?:csv|json|ipynb|py|md|png)\b|\b[a-z]+_[a-z_]+\b")
 
 
 def reader_text(output: dict[str, Any]) -> list[str]:
