@@ -39,14 +39,31 @@ def local_numbers(text: str) -> set[float]:
     return {float(re.sub(r"[\u00a0\u202f ]", "", n).replace(",", ".")) for n in LOCAL_NUMBER.findall(_prose(text))}
 
 
+VERSION = re.compile(r"(?<![\w.])\d+(?:\.\d+){2,}[a-z]?(?![\w.])|(?<![\w.])\d{4}[a-rt-z](?![\w.])")  # 0.3.0, tzdata 2025b (not the 1990s)
+NUMBER_TOKEN = re.compile(r"\d+(?:[ \u00a0\u202f.,]\d+)*")
+
+
 def _prose(text: str) -> str:
-    return re.sub(r"\]\([^)]*\)", "]", re.sub(r"`[^`]*`", " ", text))
+    return VERSION.sub(" ", re.sub(r"\]\([^)]*\)", "]", re.sub(r"`[^`]*`", " ", text)))
+
+
+def _quoted_as_printed(msgid: str, msgstr: str) -> tuple[str, str]:
+    """Both texts without the numbers written identically in each (a figure quoted as its source printed it,
+    e.g. a Russian source's "206 096" in the English text): the same characters are the same number."""
+    for token in sorted(set(NUMBER_TOKEN.findall(msgid)), key=len, reverse=True):
+        if re.search(r"[ \u00a0\u202f,.]", token) and token in msgstr:
+            msgid, msgstr = msgid.replace(token, " "), msgstr.replace(token, " ")
+    return msgid, msgstr
 
 
 def number_problems(msgid: str, msgstr: str) -> list[str]:
-    """Numbers of a translation that its English text does not have, and English numbers it lost."""
+    """Numbers of a translation that its English text does not have, and English numbers it lost (versions such
+    as 0.3.0 and numbers quoted character for character in both texts are left out)."""
+    versions = sorted(set(VERSION.findall(msgid)) ^ set(VERSION.findall(msgstr)))
+    msgid, msgstr = _quoted_as_printed(msgid, msgstr)
     english, local = english_numbers(msgid), local_numbers(msgstr)
     problems = [f"{value:g} is not a number of the English text" for value in sorted(local - english)]
+    problems += [f"version {version} is not written as in the English text" for version in versions]
     return problems + [f"{value:g} of the English text is missing" for value in sorted(english - local)]
 
 
@@ -124,6 +141,11 @@ def test_the_number_check_catches_a_retyped_or_dropped_number() -> None:
     assert number_problems("68.05 % took part", "68,06 % приняли участие") == [
         "68.06 is not a number of the English text", "68.05 of the English text is missing"]
     assert number_problems("at 22:00 on 5 June 2022", "в 22:00 5 июня") == ["2022 of the English text is missing"]
+    assert number_problems("Data package 0.3.0 (tzdata 2025b)", "Пакет данных 0.3.0 (tzdata 2025b)") == []
+    assert number_problems("Data package 0.3.0", "Пакет данных 0.3.1") == [
+        "version 0.3.0 is not written as in the English text", "version 0.3.1 is not written as in the English text"]
+    assert number_problems("it printed “206 096 votes”", "напечатано «206 096 голосов»") == []
+    assert number_problems("it printed “206 096 votes”", "напечатано «206 097 голосов»") != []
 
 
 def test_the_glossary_has_every_language_and_a_source_or_a_note_saying_there_is_none() -> None:
