@@ -39,7 +39,8 @@ def local_numbers(text: str) -> set[float]:
     return {float(re.sub(r"[\u00a0\u202f ]", "", n).replace(",", ".")) for n in LOCAL_NUMBER.findall(_prose(text))}
 
 
-VERSION = re.compile(r"(?<![\w.])\d+(?:\.\d+){2,}[a-z]?(?![\w.])|(?<![\w.])\d{4}[a-rt-z](?![\w.])")  # 0.3.0, tzdata 2025b (not the 1990s)
+# versions, not figures: 0.3.0, 22.3.5, tzdata 2025b (but the 1990s are years)
+VERSION = re.compile(r"(?<![\w.])\d+(?:\.\d+){2,}[a-z]?(?![\w.])|(?<![\w.])\d{4}[a-rt-z](?![\w.])")
 NUMBER_TOKEN = re.compile(r"\d+(?:[ \u00a0\u202f.,]\d+)*")
 
 
