@@ -196,8 +196,13 @@ def figure_text(fig: Figure) -> tuple[str, ...]:
     annotations, the source line (in drawing order, each once)."""
     from matplotlib.text import Text
 
+    hidden = {id(text) for ax in fig.axes if not ax.axison  # an axis switched off draws no labels or ticks
+              for axis in (ax.xaxis, ax.yaxis)
+              for text in [axis.label, *axis.get_ticklabels(), *axis.get_ticklabels(minor=True)]}
     seen: dict[str, None] = {}
     for artist in fig.findobj(Text):
+        if id(artist) in hidden:
+            continue
         if artist.get_visible() and artist.get_text().strip() and artist.get_figure() is not None:
             seen.setdefault(" ".join(artist.get_text().split()), None)
     return tuple(seen)
@@ -280,7 +285,11 @@ _CALLOUT_OFFSETS = {"nur_sultan": (3.5, 3.0), "almaty_city": (4.0, -2.2), "shymk
 
 def label_cities(shapes: geopandas.GeoDataFrame, column: str, ax: Axes, *, decimals: int = 1,
                  missing_label: str = N_("not published")) -> None:
-    """Call out the three cities, too small to read on a national map: name and value beside a leader line."""
+    """Call out the three cities, too small to read on a national map: name (in the run's language) and value
+    beside a leader line."""
+    from helpers import units
+
+    names = units.names()
     for _index, row in shapes.iterrows():
         offset = _CALLOUT_OFFSETS.get(str(row["unit_id"]))
         if offset is None:
@@ -288,7 +297,7 @@ def label_cities(shapes: geopandas.GeoDataFrame, column: str, ax: Axes, *, decim
         point = row.geometry.representative_point()
         value = row[column]
         shown = _(missing_label) if value is None or value != value else fmt.symbols(f"{value:.{decimals}f}")
-        name = row.get(f"name_{language()}", row["name_en"])
+        name = names[str(row["unit_id"])]
         ax.annotate(f"{name}\n{shown}", (point.x, point.y),
                     xytext=(point.x + offset[0], point.y + offset[1]), fontsize=8, ha="center", va="center",
                     arrowprops={"arrowstyle": "-", "color": "#333333", "linewidth": 0.8},

@@ -115,14 +115,22 @@ def test_a_chart_in_another_language_records_every_text_it_draws_and_translates_
     assert "Shymkent (city)" in drawn  # tick labels
     assert any(line.endswith("CEC report of 22:00") for line in drawn)  # the source line
     header = next(line for line in bundle["text/csv"].splitlines() if not line.startswith("#"))
-    assert header == "unit_id,unit,turnout_pct"  # no translation in the catalog: kept as the notebook named it
-    both = FRAME.assign(yes=[1, 2, 3])
-    csv = plots.finish(plots.ranked_bars(both, "turnout_pct", "unit"), "t", "s", data=both)._repr_mimebundle_()[0]
-    header = next(line for line in csv["text/csv"].splitlines() if not line.startswith("#"))
-    assert header == f"unit_id,unit,turnout_pct,{i18n.translated('yes', 'ru')}" and "yes" not in header
+    assert header == f"unit_id,{i18n.translated('unit', 'ru')},turnout_pct"  # unit_id, turnout_pct: no message
+    assert "unit," not in header
     assert bundle["text/plain"].startswith("Chart: ")  # the marker the site reads stays as it is
 
 
 def test_an_english_chart_carries_no_text_record() -> None:
     metadata = finished(plots.ranked_bars(FRAME, "turnout_pct", "unit"))._repr_mimebundle_()[1]
     assert "chart_text" not in metadata
+
+
+def test_the_text_of_a_map_leaves_out_the_axes_it_does_not_draw(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KZREF_LANG", "kk")
+    fig, ax = plt.subplots()
+    ax.set_xlabel("Geodetic longitude [degree]")
+    ax.set_title("Карта")
+    ax.set_axis_off()
+    drawn = plots.figure_text(fig)
+    plt.close(fig)
+    assert "Карта" in drawn and "Geodetic longitude [degree]" not in drawn
