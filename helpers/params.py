@@ -40,7 +40,7 @@ def _example(allowed: Sequence[object], given: object = None) -> str:
 
 
 def _missing(name: str, expected: str) -> ParameterError:
-    return ParameterError(f"{name} = None: no value given; expected {expected}")
+    return ParameterError(_("{name} = None: no value given; expected {expected}").format(name=name, expected=expected))
 
 
 def one_of(name: str, value: _T, allowed: Sequence[_T]) -> _T:
@@ -48,18 +48,20 @@ def one_of(name: str, value: _T, allowed: Sequence[_T]) -> _T:
 
     A text that differs from an allowed one only in case or surrounding spaces (``" Final"``) is that value.
     """
-    choose = f"one of {_listing(allowed)}"
+    choose = _("one of {values}").format(values=_listing(allowed))
     if value is None and None not in allowed:
         raise _missing(name, choose)
     if isinstance(value, _LISTS) and not any(isinstance(a, _LISTS) for a in allowed):
-        raise ParameterError(f"{name} = {value!r} is a list; expected a single value, {choose}")
+        raise ParameterError(_("{name} = {value} is a list; expected a single value, {choose}").format(
+            name=name, value=repr(value), choose=choose))
     if value in allowed:
         return value
     if isinstance(value, str):
         same = [a for a in allowed if isinstance(a, str) and a.strip().casefold() == value.strip().casefold()]
         if len(same) == 1:
             return same[0]
-    raise ParameterError(f"{name} = {value!r} is not allowed; choose {choose}")
+    raise ParameterError(_("{name} = {value} is not allowed; choose {choose}").format(
+        name=name, value=repr(value), choose=choose))
 
 
 def _as_whole(value: object) -> int | None:
@@ -76,10 +78,10 @@ def _as_whole(value: object) -> int | None:
 
 def _bounds(low: int | None, high: int | None) -> str:
     if low is not None and high is not None:
-        return f"between {low} and {high}"
+        return _("between {low} and {high}").format(low=low, high=high)
     if low is not None:
-        return f"at least {low}"
-    return f"at most {high}" if high is not None else ""
+        return _("at least {low}").format(low=low)
+    return _("at most {high}").format(high=high) if high is not None else ""
 
 
 def whole_number(name: str, value: object, allowed: Sequence[int] | None = None, *,
@@ -89,32 +91,38 @@ def whole_number(name: str, value: object, allowed: Sequence[int] | None = None,
     With ``allowed``, it must be one of them; with ``low``/``high``, within those bounds. Every refusal names
     what is allowed (the values or the range) in the same line.
     """
-    expected = f"one of {_listing(allowed)}" if allowed is not None else " ".join(
-        part for part in ("a whole number", _bounds(low, high)) if part)
+    expected = _("one of {values}").format(values=_listing(allowed)) if allowed is not None else " ".join(
+        part for part in (_("a whole number"), _bounds(low, high)) if part)
     if value is None:
         raise _missing(name, expected)
     if isinstance(value, _LISTS):
-        raise ParameterError(f"{name} = {value!r} is a list; expected a single whole number, {expected}")
+        raise ParameterError(_("{name} = {value} is a list; expected a single whole number, {expected}").format(
+            name=name, value=repr(value), expected=expected))
     number = _as_whole(value)
     if number is None:
-        raise ParameterError(f"{name} = {value!r} is not a whole number; expected {expected}")
+        raise ParameterError(_("{name} = {value} is not a whole number; expected {expected}").format(
+            name=name, value=repr(value), expected=expected))
     if allowed is not None and number not in allowed:
-        raise ParameterError(f"{name} = {value!r} is not allowed; choose one of {_listing(allowed)}")
+        raise ParameterError(_("{name} = {value} is not allowed; choose {choose}").format(
+            name=name, value=repr(value), choose=_("one of {values}").format(values=_listing(allowed))))
     if (low is not None and number < low) or (high is not None and number > high):
-        raise ParameterError(f"{name} = {value!r} is out of range; expected a whole number {_bounds(low, high)}")
+        raise ParameterError(_("{name} = {value} is out of range; expected a whole number {bounds}").format(
+            name=name, value=repr(value), bounds=_bounds(low, high)))
     return number
 
 
 def _as_list(name: str, values: object, allowed: Sequence[object], single: bool, what: str) -> list[object]:
     """``values`` as a list; a single text or number is refused as a whole (or taken as one item with ``single``)."""
     if values is None:
-        raise _missing(name, f"a list such as {_example(allowed)}, or [] for none")
+        raise _missing(name, _("a list such as {example}, or [] for none").format(example=_example(allowed)))
     if isinstance(values, _LISTS):
         return list(values)
     if single:
         return [values]
-    kind = "a text" if isinstance(values, str) else f"a single {what}"
-    raise ParameterError(f"{name} = {values!r} is {kind}; expected a list such as {_example(allowed, values)}")
+    message = (_("{name} = {value} is a text; expected a list such as {example}") if isinstance(values, str) else
+               _("{name} = {value} is a single unit; expected a list such as {example}") if what == "unit" else
+               _("{name} = {value} is a single value; expected a list such as {example}"))
+    raise ParameterError(message.format(name=name, value=repr(values), example=_example(allowed, values)))
 
 
 def subset_of(name: str, values: Iterable[_T] | _T, allowed: Sequence[_T], *, single: bool = False) -> list[_T]:
@@ -126,7 +134,8 @@ def subset_of(name: str, values: Iterable[_T] | _T, allowed: Sequence[_T], *, si
     chosen = _as_list(name, values, allowed, single, "value")
     bad = [v for v in chosen if v not in allowed]
     if bad:
-        raise ParameterError(f"{name}: {_listing(bad)} not allowed; choose from {_listing(allowed)}")
+        raise ParameterError(_("{name}: {bad} not allowed; choose from {values}").format(
+            name=name, bad=_listing(bad), values=_listing(allowed)))
     return list(dict.fromkeys(chosen))  # type: ignore[arg-type]
 
 
@@ -134,12 +143,14 @@ def unit(name: str, value: object, folder: Path | str | None = None) -> str:
     """The unit_id for one unit named in any way :func:`helpers.units.resolve` accepts, else one line naming the
     parameter, the value and what to write (suggestions for a near miss; the 2022 unit of a later region)."""
     if value is None:
-        raise _missing(name, "the name or code of one of the 17 units of 5 June 2022, such as 'Almaty (city)'")
+        raise _missing(name, _("the name or code of one of the 17 units of 5 June 2022, such as 'Almaty (city)'"))
     if isinstance(value, _LISTS):
-        raise ParameterError(f"{name} = {value!r} is a list; expected one unit, such as 'Almaty (city)'")
+        raise ParameterError(_("{name} = {value} is a list; expected one unit, such as 'Almaty (city)'").format(
+            name=name, value=repr(value)))
     if not isinstance(value, str):
-        raise ParameterError(f"{name} = {value!r} is not a unit's name; expected the name or code of one of the 17 "
-                             "units of 5 June 2022 as text, such as 'Almaty (city)' or 'KZ-ALA'")
+        raise ParameterError(_("{name} = {value} is not a unit's name; expected the name or code of one of the 17 "
+                               "units of 5 June 2022 as text, such as 'Almaty (city)' or 'KZ-ALA'").format(
+                                   name=name, value=repr(value)))
     try:
         return units.lookup(value, folder)
     except UnknownUnitError as failure:
@@ -150,11 +161,11 @@ def _unknown_reason(failure: UnknownUnitError) -> str:
     """Why a name found no unit, short: the error's note, or "not one of the 17 units ..." with its suggestions."""
     if failure.note:
         return failure.note
-    reason = "not one of the 17 units of 5 June 2022 (English, Russian or Kazakh name, ISO code or unit_id)"
+    reason = _("not one of the 17 units of 5 June 2022 (English, Russian or Kazakh name, ISO code or unit_id)")
     if failure.suggestions:
         names = failure.suggestions
-        reason += f"; did you mean {', '.join(names[:-1])} or {names[-1]}?" if len(names) > 1 else (
-            f"; did you mean {names[0]}?")
+        reason += _("; did you mean {names}?").format(names=_("{first} or {last}").format(
+            first=", ".join(names[:-1]), last=names[-1]) if len(names) > 1 else names[0])
     return reason
 
 
@@ -191,7 +202,8 @@ def unit_note(name: str, values: object, folder: Path | str | None = None) -> st
 def enough(name: str, value: object, left: int, need: int, what: str) -> None:
     """Stop when a choice leaves fewer than ``need`` items (units, votes) for ``what`` the notebook computes next."""
     if left < need:
-        raise ParameterError(f"{name} = {value!r} leaves {left}; {what} needs at least {need}")
+        raise ParameterError(_("{name} = {value} leaves {left}; {what} needs at least {need}").format(
+            name=name, value=repr(value), left=left, what=what, need=need))
 
 
 def changed_choices(written_for: Mapping[str, object], used: Mapping[str, object]) -> list[str]:

@@ -147,3 +147,16 @@ def test_choices_note_is_empty_at_the_committed_choices_and_names_each_change() 
     assert "`REPORT_HOUR`: `22` → `20`" in note and "EXCLUDE_UNITS" not in note
     with pytest.raises(KeyError, match="differ on"):
         params.choices_note(written, {"REPORT_HOUR": 22})
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("ru", "REPORT_HOUR = 21 — недопустимое значение; выберите одно из значений 10, 22"),
+    ("kk", "REPORT_HOUR = 21 — рұқсат етілмеген мән; таңдаңыз: мына мәндердің бірі: 10, 22"),
+])
+def test_a_refusal_speaks_the_language_of_the_run(monkeypatch: pytest.MonkeyPatch, lang: str, expected: str) -> None:
+    monkeypatch.setenv("KZREF_LANG", lang)
+    with pytest.raises(ParameterError) as refused:
+        params.whole_number("REPORT_HOUR", 21, [10, 22])
+    assert str(refused.value) == expected
+    with pytest.raises(ParameterError, match="Almty"):
+        params.unit("UNIT", "Almty")
