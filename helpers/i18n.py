@@ -70,20 +70,23 @@ def _catalog(lang: str) -> gettext.NullTranslations:
     return Translations(fp=compiled, domain=DOMAIN)
 
 
-def translated(message: str, lang: str) -> str | None:
-    """The translation of ``message`` into ``lang``, or None when the catalog has none (untranslated or fuzzy)."""
+def translated(message: str, lang: str, context: str | None = None) -> str | None:
+    """The translation of ``message`` into ``lang`` (in ``context``, if the message has one), or None when the
+    catalog has none (untranslated or fuzzy)."""
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
     if lang == "en":
         return message
-    found = _catalog(lang).gettext(message)
-    return found if found != message or _translates_to_itself(message, lang) else None
+    catalog = _catalog(lang)
+    found = catalog.pgettext(context, message) if context else catalog.gettext(message)
+    return found if found != message or _translates_to_itself(message, lang, context) else None
 
 
-def _translates_to_itself(message: str, lang: str) -> bool:
+def _translates_to_itself(message: str, lang: str, context: str | None = None) -> bool:
     """True for a message whose translation is the English text itself (a name, a code, a number)."""
     table = getattr(_catalog(lang), "_catalog", {})
-    return isinstance(table, dict) and table.get(message) == message
+    key = f"{context}\x04{message}" if context else message
+    return isinstance(table, dict) and table.get(key) == message
 
 
 def _(message: str) -> str:

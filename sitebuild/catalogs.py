@@ -214,7 +214,8 @@ def glossary_rows(path: Path = GLOSSARY) -> list[dict[str, str]]:
 def site_documents(root: Path = ROOT) -> dict[str, str]:
     """The markdown the site shows besides the notebooks, by a name for the references: the README's title,
     intro and findings table (the index page), the data README (the data page) and the changelog. A reference
-    ``data/README.md:K`` is the document's K-th translatable unit."""
+    ``data/README.md:K`` is the document's K-th translatable unit; the document's name is the message's context
+    (``msgctxt``), so a word such as "notes" can stay a column name there and be translated in a notebook's table."""
     from sitebuild.render import marker_block, readme_intro
 
     documents: dict[str, str] = {}
@@ -244,7 +245,7 @@ def extract_template(root: Path = ROOT) -> Catalog:
                 _add(catalog, message, (name, line), list(comments), context)
     for name, text in site_documents(root).items():
         for number, unit in enumerate(markdown_units(text), start=1):
-            _add(catalog, unit.text, (name, number), [f"site page, markdown {unit.kind}"], None)
+            _add(catalog, unit.text, (name, number), [f"site page, markdown {unit.kind}"], name)
     glossary = root / "locale" / "glossary.csv"
     if glossary.exists():
         for row_number, row in enumerate(glossary_rows(glossary), start=2):

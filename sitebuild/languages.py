@@ -100,14 +100,15 @@ def mark_untranslated(text: str, lang: str) -> str:
             f'<sup class="untranslated-mark">{html.escape(mark)}</sup>')
 
 
-def translate_markdown(source: str, lang: str) -> tuple[str, Coverage]:
-    """A markdown cell in ``lang``: each unit from the catalog, or in English and marked."""
+def translate_markdown(source: str, lang: str, context: str | None = None) -> tuple[str, Coverage]:
+    """A markdown cell in ``lang``: each unit from the catalog, or in English and marked. ``context``: the name of
+    a site document (``data/README.md``, see catalogs.site_documents), whose messages carry it."""
     missing = 0
     pieces = split_markdown(source)
 
     def render(unit: Unit) -> str:
         nonlocal missing
-        found = translated(unit.text, lang)
+        found = translated(unit.text, lang, context)
         if found is None:
             missing += 1
             return mark_untranslated(unit.text, lang)
