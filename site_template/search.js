@@ -8,7 +8,13 @@
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("site-search-index").textContent);
-  var docs = data.docs, aliases = data.aliases || {};
+  var docs = data.docs, aliases = data.aliases || {}, messages = data.words || {};
+  // the page's words in its language (the English message where the catalog has none), {name} filled in
+  function say(message, values) {
+    return (messages[message] || message).replace(/\{(\w+)\}/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(values || {}, name) ? values[name] : all;
+    });
+  }
   var input = document.getElementById("site-search-q");
   var status = document.getElementById("site-search-status");
   var list = document.getElementById("site-search-results");
@@ -97,10 +103,11 @@
   function run(query) {
     list.textContent = "";
     var words = tokens(query);
-    if (!words.length) { status.textContent = "Type a word or two, e.g. Almaty or exit poll."; return; }
+    if (!words.length) { status.textContent = say("Type a word or two, e.g. Almaty or exit poll."); return; }
     var hits = search(query);
-    status.textContent = hits.length ? hits.length + " section" + (hits.length === 1 ? "" : "s") + " found" +
-      (hits.length > MAX_RESULTS ? ", the first " + MAX_RESULTS + " shown" : "") : "Nothing found for “" + query + "”.";
+    status.textContent = !hits.length ? say("Nothing found for “{query}”.", { query: query }) :
+      hits.length > MAX_RESULTS ? say("Sections found: {count}, the first {shown} shown", { count: hits.length, shown: MAX_RESULTS }) :
+      say("Sections found: {count}", { count: hits.length });
     hits.slice(0, MAX_RESULTS).forEach(function (hit) {
       var e = docs[hit.id], li = document.createElement("li"), a = document.createElement("a");
       a.href = e[0] + (e[2] ? "#" + e[2] : "");

@@ -30,8 +30,9 @@ def test_kept_terms_and_folding() -> None:
 
 def test_search_index_is_one_object_per_language() -> None:
     entries = [{"page": "a.html", "page_title": "A", "anchor": "x", "title": "X", "text": "<b>"}]
-    text = search.search_index_json(entries, {"aqtobe": "aktobe"}, "ru")
-    assert text == '{"lang":"ru","aliases":{"aqtobe":"aktobe"},"docs":[["a.html","A","x","X","\\u003cb>"]]}'
+    text = search.search_index_json(entries, {"aqtobe": "aktobe"}, "ru", {"Search": "Поиск"})
+    assert text == ('{"lang":"ru","aliases":{"aqtobe":"aktobe"},"words":{"Search":"Поиск"},'
+                    '"docs":[["a.html","A","x","X","\\u003cb>"]]}')
 
 
 def test_project_archive_is_deterministic_and_complete(tmp_path: Path) -> None:
