@@ -78,6 +78,8 @@ UI_STRINGS = (
     N_("This page in English"),
     N_("This page in Russian"),
     N_("This page in Kazakh"),
+    # the site's name (site_template/site.json)
+    N_("Kazakhstan's referendum of 5 June 2022"),
     # the pages' own words (site_template/, sitebuild/render.py and build.py: labels, downloads, CSV headers)
     N_("Contents of this page"),
     N_("The tables: download and sources"),
