@@ -24,6 +24,7 @@ import functools
 import hashlib
 import html as html_lib
 import json
+import multiprocessing
 import os
 import posixpath
 import re
@@ -789,26 +790,69 @@ def reuse_edition(out: Path, staging: Path, lang: str, shared: set[str]) -> int:
 
 def build_languages(args: argparse.Namespace, paths: list[Path], staging: Path, shared: set[str],
                     todo: dict[str, bool], runs: dict[str, LanguageRuns]) -> list[str]:
-    """Render (or copy from the previous site) the Russian and Kazakh editions; return warnings."""
+    """Render (or copy from the previous site) the Russian and Kazakh editions; return warnings.
+
+    With ``--jobs`` 2 or more, two editions render at once: the second in a forked process (rendering is one
+    core's work, and the editions share nothing but the English pages, already written).
+    """
     warnings: list[str] = []
+    render = []
     for lang in args.languages[1:]:
-        if not todo[lang]:
+        if todo[lang]:
+            render.append(lang)
+        else:
             print(f"{lang} edition: inputs unchanged, pages kept from the previous site "
                   f"({reuse_edition(args.out, staging, lang, shared)} files)", flush=True)
-            continue
-        found = runs[lang]
-        notebooks, notes = {}, {}
-        for path in paths:
-            kept = found.runs.get(path.name)
-            run = nbformat.read(kept, as_version=4) if kept else None
-            english = nbformat.read(path, as_version=4)
-            notebooks[path.name] = languages.translate_notebook(english, lang, run)[0]
-            if run is None:
-                notes[path.name] = languages_note(lang, path.name in found.failed)
-        site = SiteBuild(args, paths, staging, lang, notebooks, shared)
-        site.notes = notes
-        warnings += site.finish()
-        print(f"{lang} edition: rendered", flush=True)
+    forked = None
+    if len(render) > 1 and args.jobs > 1 and sys.platform == "linux":
+        context = multiprocessing.get_context("fork")
+        receive, send = context.Pipe(duplex=False)
+        other = render.pop()
+        forked = context.Process(target=_render_in_child, args=(send, args, paths, staging, shared, other, runs[other]))
+        sys.stdout.flush()  # the child would print what is still in the buffer a second time
+        forked.start()
+        send.close()
+    for lang in render:
+        warnings += render_edition(args, paths, staging, shared, lang, runs[lang])
+    if forked is not None:
+        try:
+            outcome = receive.recv()
+        except EOFError:
+            outcome = ("error", "the process rendering an edition ended without a word")
+        forked.join()
+        if outcome[0] == "error" or forked.exitcode != 0:
+            raise BuildError(f"rendering an edition failed: {outcome[1]}")
+        warnings += outcome[1]
+    return warnings
+
+
+def _render_in_child(send: Any, args: argparse.Namespace, paths: list[Path], staging: Path, shared: set[str],
+                     lang: str, found: LanguageRuns) -> None:
+    """Render one edition in a forked process; send back ("ok", warnings) or ("error", message)."""
+    try:
+        send.send(("ok", render_edition(args, paths, staging, shared, lang, found)))
+    except BaseException as exc:  # reported by the parent, which stops the job
+        send.send(("error", f"{lang}: {type(exc).__name__}: {exc}"))
+        raise SystemExit(1) from None
+    finally:
+        sys.stdout.flush()
+
+
+def render_edition(args: argparse.Namespace, paths: list[Path], staging: Path, shared: set[str], lang: str,
+                   found: LanguageRuns) -> list[str]:
+    """Render the pages of the Russian or Kazakh edition from the translated notebooks; return warnings."""
+    notebooks, notes = {}, {}
+    for path in paths:
+        kept = found.runs.get(path.name)
+        run = nbformat.read(kept, as_version=4) if kept else None
+        english = nbformat.read(path, as_version=4)
+        notebooks[path.name] = languages.translate_notebook(english, lang, run)[0]
+        if run is None:
+            notes[path.name] = languages_note(lang, path.name in found.failed)
+    site = SiteBuild(args, paths, staging, lang, notebooks, shared)
+    site.notes = notes
+    warnings = site.finish()
+    print(f"{lang} edition: rendered", flush=True)
     return warnings
 
 

@@ -104,7 +104,7 @@ UI_STRINGS = (
        "into R, Excel or your own code."),
     N_('To run the analysis yourself, <a class="site-project" href="%(href)s" download="%(name)s" '
        'target="_blank">download the whole project</a> (ZIP: notebooks, helpers, data, lock file): '
-       "unpack it, run <code>make</code> in its folder (Python 3.11+), then <code>make lab</code>."),
+       "unpack it, run <code>make</code> in its folder (Python %(python)s), then <code>make lab</code>."),
     N_('Corrections and changed findings: <a href="%(href)s">changelog</a>. The terms, as the '
        'commission uses them in Russian and Kazakh: <a href="%(glossary)s">glossary</a>.'),
     N_("Each row of each table names the page its figure was copied from (<code>source_url</code>); "
@@ -114,7 +114,7 @@ UI_STRINGS = (
     N_("data of"),
     N_("Licence:"),
     N_('The same in machine-readable form: <a class="site-citation-file" href="%(href)s" '
-       'download="CITATION.cff" target="_blank">CITATION.cff</a> (Citation File Format 1.2.0; reference '
+       'download="CITATION.cff" target="_blank">CITATION.cff</a> (Citation File Format %(version)s; reference '
        "managers and GitHub read it). To reuse a chart, take its PNG and the CSV of its data from the "
        "links under it; each CSV starts with the chart's title, source and units."),
     N_("Skip to the content"),
@@ -127,7 +127,7 @@ UI_STRINGS = (
     N_("Hide all code"),
     N_('<a class="site-project" href="%(href)s" download="%(name)s" target="_blank">Download the whole '
        "project</a> (notebooks, helpers, data, lock file; ZIP) and unpack it."),
-    N_("In its folder run <code>make</code> (Python 3.11+: it installs the pinned packages into "
+    N_("In its folder run <code>make</code> (Python %(python)s: it installs the pinned packages into "
        "<code>.venv/</code> and runs every notebook), then <code>make lab</code>."),
     N_("Open <code>%(source)s</code>, change a value in its <code>parameters</code> cell if you like, "
        "and run all cells."),

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import nbformat
@@ -83,12 +83,30 @@ class SiteHTMLExporter(HTMLExporter):  # type: ignore[misc]
         langinfo = nb.metadata.get("language_info", {})
         lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
         highlight = self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+        if not isinstance(highlight, CachedHighlight):
+            highlight = CachedHighlight(highlight)
         resources = self._init_resources(resources)
         data_types = WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources)
         self.register_filter("highlight_code", highlight)
         self.register_filter("filter_data_type", data_types)
         body, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
         return accessible_html(body), resources
+
+
+class CachedHighlight:
+    """nbconvert's code highlighting (Pygments), remembered per source: the three editions show the same code, and
+    highlighting is most of a page's rendering time (a forked edition inherits what the English one did)."""
+
+    done: ClassVar[dict[tuple[str, str, str], str]] = {}
+
+    def __init__(self, highlight: Any) -> None:
+        self.highlight = highlight
+
+    def __call__(self, source: str, language: str | None = None, metadata: Any = None) -> str:
+        key = (source, language or "", json.dumps(metadata or {}, sort_keys=True, default=str))
+        if key not in self.done:
+            self.done[key] = str(self.highlight(source, language, metadata))
+        return self.done[key]
 
 
 def accessible_html(html: str) -> str:
