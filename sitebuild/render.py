@@ -951,8 +951,8 @@ class SiteRenderer:
 
     def glossary_page(self, rows: list[dict[str, Any]], changed: str = "") -> str:
         """The glossary: each term in English, Russian and Kazakh, with who published the wording and where."""
-        html = self.render_template("glossary.html.j2", "glossary.html", rows=rows, changed=changed, root="")
-        return mark_languages(html, self.lang)
+        # every cell says its language (lang="ru", lang="kk"): no guessing from the letters, as mark_languages does
+        return self.render_template("glossary.html.j2", "glossary.html", rows=rows, changed=changed, root="")
 
     def search_page(self, entries: list[dict[str, str]], aliases: dict[str, str]) -> str:
         """The search page of one site folder (one language): its prebuilt index, and the script that reads it."""
