@@ -78,6 +78,23 @@ UI_STRINGS = (
     N_("This page in English"),
     N_("This page in Russian"),
     N_("This page in Kazakh"),
+    # the tables' titles in data/datapackage.json (the data page and the index list them; tests/test_site_render.py
+    # fails when a title there is not here)
+    N_("The 17 first-level units that voted on 5 June 2022"),
+    N_("Regions created on 8 June 2022 from 2022 units"),
+    N_("National figures by referendum and stage"),
+    N_("2022 per-unit results as published (partial)"),
+    N_("Published bounds on per-unit results"),
+    N_("Polling-day turnout reports, 5 June 2022"),
+    N_("Exit polls, 2022, 2024 and 2026 referendums"),
+    N_("Opinion surveys around the 2022 referendum"),
+    N_("National votes in Kazakhstan, 1991-2026"),
+    N_("Facts about the Constitution and the 2022 reform"),
+    N_("Context figures per 2022 unit (census, population, area, ethnic shares, voter lists)"),
+    N_("Per-unit results published for the 2024 and 2026 referendums"),
+    N_("Polling-day turnout reports, 2024 and 2026 referendums"),
+    N_("Regional statistics per unit: population, urban population, wages, unemployment, GRP per "
+       "capita, age groups, higher education (2020-2023)"),
     # the site's name (site_template/site.json)
     N_("Kazakhstan's referendum of 5 June 2022"),
     # the pages' own words (site_template/, sitebuild/render.py and build.py: labels, downloads, CSV headers)
