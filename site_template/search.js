@@ -91,10 +91,10 @@
       // how many of the matched words stand in the section's heading (or the page's title)
       r.inTitle = r.terms.filter(function (t) { return r.match[t].indexOf("title") !== -1; }).length;
       // a page named for a matched word (02_turnout for "turnout") ranks its sections higher; the index
-      // page and the data README repeat and document what the notebook pages find, so they rank lower
+      // page, the data README and the glossary repeat and document what the notebook pages find, so they rank lower
       if (r.terms.some(function (t) { return tokens(page.replace(/\.html$/, "")).indexOf(t) !== -1; })) r.score *= 2;
       if (page === "index.html") r.score *= 0.5;
-      else if (page.indexOf("data/") === 0) r.score *= 0.7;
+      else if (page.indexOf("data/") === 0 || page === "glossary.html") r.score *= 0.7;
     });
     results.sort(function (a, b) { return b.inTitle - a.inTitle || b.score - a.score || a.id - b.id; });
     return results;

@@ -28,7 +28,8 @@ class SectionText(HTMLParser):
     """
 
     SKIP_TAGS = frozenset({"style", "script", "nav", "aside", "footer", "form", "head", "button", "title"})
-    SKIP_CLASSES = frozenset({"site-code", "site-downloads", "anchor-link", "site-toc"})
+    # untranslated-mark: the "not yet translated" after an English unit of a Russian or Kazakh page
+    SKIP_CLASSES = frozenset({"site-code", "site-downloads", "anchor-link", "site-toc", "untranslated-mark"})
     VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"})
 
     def __init__(self, page_title: str) -> None:

@@ -46,3 +46,11 @@ def test_project_archive_is_deterministic_and_complete(tmp_path: Path) -> None:
         names = built.namelist()
     assert "kz-referendum-2022/requirements.lock" in names and "kz-referendum-2022/sitebuild/archive.py" in names
     assert not any("__pycache__" in name or name.endswith(".pyc") for name in names)
+
+
+def test_the_not_yet_translated_mark_is_not_indexed() -> None:
+    """A Russian page's English unit is found by its words, not by the mark that follows it."""
+    html = ('<body><h2 id="a">Явка<span lang="en" class="untranslated">Turnout</span>'
+            '<sup class="untranslated-mark">ещё не переведено</sup></h2><p>текст</p></body>')
+    [entry] = [e for e in search.page_sections(html, "x.html", "X") if e["anchor"] == "a"]
+    assert entry["title"] == "ЯвкаTurnout" and "переведено" not in entry["title"] + entry["text"]
