@@ -138,9 +138,12 @@ def catalog_read_once() -> Iterator[None]:
         languages.read_catalog = original  # type: ignore[assignment]
 
 
-def language_runs(paths: list[Path], lang: str, runs: Path, jobs: int, timeout: int, run: bool) -> LanguageRuns:
+def language_runs(
+    paths: list[Path], lang: str, runs: Path, jobs: int, timeout: int, run: bool, rerun: bool = False
+) -> LanguageRuns:
     """The runs of ``paths`` with ``KZREF_LANG=lang``, kept in ``runs/<lang>/`` (``locale/runs/``) with their input
-    records (the same as sitebuild.languages.editions'), executing those whose inputs changed when ``run``.
+    records (the same as sitebuild.languages.editions'), executing those whose inputs changed when ``run`` (all of
+    them with ``rerun``, as ``make rerun`` asks).
 
     A run that fails is recorded in ``failed.json`` with its inputs and not retried until they change: its page
     shows the English outputs with a visible note and the job prints a warning on every build (the English
@@ -154,7 +157,7 @@ def language_runs(paths: list[Path], lang: str, runs: Path, jobs: int, timeout: 
         wanted = {path: languages.run_inputs(path, lang, shared) for path in paths}
     result = LanguageRuns()
     stale = [p for p, inputs in wanted.items() if records.get(p.name) != inputs or not (folder / p.name).exists()]
-    todo = [p for p in stale if failed.get(p.name, {}).get("inputs") != wanted[p]]
+    todo = list(paths) if rerun else [p for p in stale if failed.get(p.name, {}).get("inputs") != wanted[p]]
     while run and todo:  # run_all starts nothing new after a failure: go on with the rest
         with languages.language_environment(lang):  # the workers fork with it, their kernels inherit it
             results = list(run_all(todo, jobs, timeout))
@@ -885,7 +888,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         site = SiteBuild(args, paths, staging)
         results = execute(paths, args, site.notebook_executed) if not args.no_execute and paths else []
-        runs = {lang: language_runs(paths, lang, args.runs, args.jobs, args.timeout, not args.no_execute)
+        runs = {lang: language_runs(paths, lang, args.runs, args.jobs, args.timeout, not args.no_execute, args.rerun)
                 for lang in args.languages[1:]}
         for lang, found in runs.items():
             for name, error in found.failed.items():
