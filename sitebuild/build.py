@@ -130,12 +130,12 @@ def _write_failed(folder: Path, failed: dict[str, Any]) -> None:
 def catalog_read_once() -> Iterator[None]:
     """Parse each catalog once while the runs' input records are computed (``languages.code_messages_digest``
     reads the language's whole .po once per notebook: 0.08 s each, 1.3 s of an unchanged build otherwise)."""
-    original = languages.read_catalog
-    languages.read_catalog = functools.lru_cache(maxsize=4)(original)  # type: ignore[assignment]
+    original = languages.read_catalog  # type: ignore[attr-defined]
+    languages.read_catalog = functools.lru_cache(maxsize=4)(original)  # type: ignore[attr-defined]
     try:
         yield
     finally:
-        languages.read_catalog = original  # type: ignore[assignment]
+        languages.read_catalog = original  # type: ignore[attr-defined]
 
 
 def language_runs(
