@@ -62,8 +62,10 @@ languages: env  ## the Russian and Kazakh notebooks in _artifacts/languages/ (ea
 lab: env  ## JupyterLab on the collection
 	$(BIN)/jupyter lab --notebook-dir=.
 
+# BEFORE: a tree to compare the site job with, e.g. `make bench BEFORE=/work/main` (bench/bench.py, (10))
+BEFORE ?=
 bench: env  ## speed and memory figures, measured in one run (see README); needs the network for the setup part
-	$(BIN)/python bench/bench.py --setup --markdown
+	$(BIN)/python bench/bench.py --setup --markdown $(if $(BEFORE),--before $(BEFORE))
 
 soak: env  ## the main job 20 times and nbval on the notebooks 5 times, each with a deadline: counts hangs and failures
 	$(BIN)/python bench/soak.py --jobs-runs 20 --nbval-runs 5

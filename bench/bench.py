@@ -19,6 +19,12 @@
     then the lock) and the pip route, each into a new venv; their ratio (target uv <= 25 s).
 (8) a fresh clone's first ``make`` (environment from empty caches + main job), target <= 75 s.
 (9) the test command (``make test``) in that clone with the network cut, as CI runs it (target < 5 min).
+(10) the site's editions, before and after (``--before PATH``, e.g. /work/main, the tree before the Russian and
+    Kazakh editions; after: this tree): in a fresh copy of each, the main job rendering from the committed
+    outputs and kept runs (``--no-execute``: what a fresh clone's first ``make`` renders when its records are
+    current), cold (no ``_site/`` yet) and again with nothing changed; wall and CPU seconds of each.
+
+    .venv/bin/python bench/bench.py --only-site --before /work/main   # (10) alone, about 2 minutes
 
 Every run has a deadline and runs on a copy of the working tree (what a fresh clone would hold):
 nothing in the repository changes. If any run fails or exceeds its deadline, no ratio that depends on
@@ -30,6 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -384,6 +391,34 @@ def bench_setup(report: Report, args: argparse.Namespace, work: Path) -> None:
     )
 
 
+def site_jobs(report: Report, args: argparse.Namespace, work: Path) -> None:
+    """(10) cold and unchanged main-job renders of the site in a fresh copy, before (``--before``) and after."""
+    trees = [("before", args.before)] if args.before else []
+    trees.append(("after", args.root))
+    for label, root in trees:
+        copy = copy_project(work / f"site-{label}", root=root)
+        runs = []
+        for state in ("cold", "unchanged"):
+            cpu = _children_cpu()
+            try:
+                finished = run_bounded([PYTHON, "-m", "sitebuild", "--jobs", str(args.jobs), "--no-execute"], copy,
+                                       JOB_DEADLINE_S, env=project_env(copy))
+            except RunFailed as exc:
+                report.failed(f"(10) site {state}, {label}", exc)
+                break
+            runs.append(finished.seconds)
+            editions = "3 editions" if (copy / "_site/ru/index.html").exists() else "1 edition"
+            report.add(f"(10) site job {state}, {label} ({root.name}, {editions})",
+                       f"{finished.seconds:.1f} s wall, {_children_cpu() - cpu:.1f} s CPU")
+        shutil.rmtree(copy, ignore_errors=True)
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of this process's finished children so far."""
+    times = os.times()
+    return times.children_user + times.children_system
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run every benchmark once and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -393,7 +428,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip", type=lambda s: [x for x in s.split(",") if x], default=[], help="e.g. 04,05")
     parser.add_argument("--markdown", action="store_true", help="also print the summary as a markdown table")
     parser.add_argument("--root", type=Path, default=ROOT, help="project tree to copy and measure (default: this one)")
+    parser.add_argument("--before", type=Path, help="(10): also measure the site job of this tree (e.g. /work/main)")
+    parser.add_argument("--only-site", action="store_true", help="only (10), the site job before and after")
     args = parser.parse_args(argv)
+    if args.only_site:
+        report = Report()
+        with tempfile.TemporaryDirectory(prefix="kz-bench-") as tmp:
+            site_jobs(report, args, Path(tmp))
+        report.print()
+        if args.markdown:
+            print("\n" + report.markdown())
+        return 1 if report.failures else 0
 
     report = Report()
     print(f"python {sys.version.split()[0]}, {psutil.cpu_count()} CPUs, jobs={args.jobs}", flush=True)
@@ -401,6 +446,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="kz-bench-") as tmp:
         work = Path(tmp)
         bench_jobs(report, args, work)
+        site_jobs(report, args, work)
         if args.setup:
             bench_setup(report, args, work)
     report.print()

@@ -8,7 +8,13 @@
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("site-search-index").textContent);
-  var docs = data.docs, aliases = data.aliases || {};
+  var docs = data.docs, aliases = data.aliases || {}, messages = data.words || {};
+  // the page's words in its language (the English message where the catalog has none), {name} filled in
+  function say(message, values) {
+    return (messages[message] || message).replace(/\{(\w+)\}/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(values || {}, name) ? values[name] : all;
+    });
+  }
   var input = document.getElementById("site-search-q");
   var status = document.getElementById("site-search-status");
   var list = document.getElementById("site-search-results");
@@ -85,10 +91,10 @@
       // how many of the matched words stand in the section's heading (or the page's title)
       r.inTitle = r.terms.filter(function (t) { return r.match[t].indexOf("title") !== -1; }).length;
       // a page named for a matched word (02_turnout for "turnout") ranks its sections higher; the index
-      // page and the data README repeat and document what the notebook pages find, so they rank lower
+      // page, the data README and the glossary repeat and document what the notebook pages find, so they rank lower
       if (r.terms.some(function (t) { return tokens(page.replace(/\.html$/, "")).indexOf(t) !== -1; })) r.score *= 2;
       if (page === "index.html") r.score *= 0.5;
-      else if (page.indexOf("data/") === 0) r.score *= 0.7;
+      else if (page.indexOf("data/") === 0 || page === "glossary.html") r.score *= 0.7;
     });
     results.sort(function (a, b) { return b.inTitle - a.inTitle || b.score - a.score || a.id - b.id; });
     return results;
@@ -97,10 +103,11 @@
   function run(query) {
     list.textContent = "";
     var words = tokens(query);
-    if (!words.length) { status.textContent = "Type a word or two, e.g. Almaty or exit poll."; return; }
+    if (!words.length) { status.textContent = say("Type a word or two, e.g. Almaty or exit poll."); return; }
     var hits = search(query);
-    status.textContent = hits.length ? hits.length + " section" + (hits.length === 1 ? "" : "s") + " found" +
-      (hits.length > MAX_RESULTS ? ", the first " + MAX_RESULTS + " shown" : "") : "Nothing found for “" + query + "”.";
+    status.textContent = !hits.length ? say("Nothing found for “{query}”.", { query: query }) :
+      hits.length > MAX_RESULTS ? say("Sections found: {count}, the first {shown} shown", { count: hits.length, shown: MAX_RESULTS }) :
+      say("Sections found: {count}", { count: hits.length });
     hits.slice(0, MAX_RESULTS).forEach(function (hit) {
       var e = docs[hit.id], li = document.createElement("li"), a = document.createElement("a");
       a.href = e[0] + (e[2] ? "#" + e[2] : "");

@@ -29,6 +29,8 @@ def project_files(root: Path, notebooks: Path, data: Path) -> Iterator[tuple[str
     for folder, source in [*((f, root / f) for f in FOLDERS), ("notebooks", notebooks), ("data", data)]:
         for path in source.rglob("*") if source.is_dir() else []:
             parts = path.relative_to(source).parts
+            if folder == "locale" and parts[:1] == ("runs",):
+                continue  # the Russian and Kazakh runs: `make` in the unpacked project makes them again
             if path.is_file() and not SKIP_PARTS & set(parts) and path.suffix != ".pyc":
                 found["/".join((folder, *parts))] = path
     yield from sorted(found.items())

@@ -18,36 +18,54 @@ absolute paths). Rendering details and the choice of nbconvert are in ``sitebuil
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
+import functools
 import hashlib
+import html as html_lib
 import json
+import multiprocessing
 import os
+import posixpath
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import nbformat
 import yaml
+from markupsafe import Markup
 
-from sitebuild import archive, digests
+from helpers import i18n
+from sitebuild import archive, digests, languages
+from sitebuild.catalogs import GLOSSARY, glossary_rows
 from sitebuild.execute import CELL_TIMEOUT, RunResult, file_digest, run_all, write_if_changed
 from sitebuild.render import (
+    SCHEME_RE,
     Imprint,
     LinkMapper,
     NotebookInfo,
     SiteRenderer,
+    add_heading_ids,
     copy_file,
+    gettext_of,
+    heading_ids,
     markdown_section,
     marker_block,
     network_problems,
+    notebook_info,
     notebook_info_from_text,
+    plain_text,
     read_notebook_info,
     readme_intro,
+    slugify,
     source_links,
     thumbnail,
     write_text,
@@ -61,7 +79,10 @@ PAGE_LIMIT = 1_500_000  # bytes, any HTML page or stylesheet: what a reader load
 # are fetched only when clicked, so they have a limit of their own; the whole site grew with them
 # (200 dpi PNGs have four times the pixels, and every chart now exists as PNG file and in its .ipynb).
 DOWNLOAD_LIMIT = 5_000_000  # bytes, any other single file (the largest .ipynb is about 2.4 MB)
-SITE_LIMIT = 30_000_000  # bytes, the whole site (about 15 MB with 28 of ~45 charts at 200 dpi)
+# The whole site: three editions (English, Russian, Kazakh), each with its own charts (drawn per language) and
+# .ipynb downloads, about 25 MB each, plus about 2 MB shared (data tables, project ZIP, stylesheets): 77.5 MB on
+# 2026-12-07. One edition used to be limited to 30 MB; three get 100 MB, the same headroom per edition.
+SITE_LIMIT = 100_000_000  # bytes
 PAGE_SUFFIXES = (".html", ".css")
 URL_RE = re.compile(r"https?://[^\s;,]+")
 ARCHIVE = "downloads/kz-referendum-2022-project.zip"  # the whole project, to run it yourself (see archive.py)
@@ -70,6 +91,105 @@ PLACEHOLDER_README = "# Data package\n\nThe data README has not been written yet
 
 class BuildError(Exception):
     """A failure that stops the job; the message is shown to the user."""
+
+
+LANGUAGES = ("en", "ru", "kk")  # the editions: English at the site's root, the others in ru/ and kk/
+FAILED_NAME = "failed.json"  # beside a language's digests.json: runs that failed, with the inputs they failed on
+
+
+@dataclass
+class LanguageRuns:
+    """Each notebook's run in one language (None where there is no usable run), and what happened to them."""
+
+    runs: dict[str, Path | None] = field(default_factory=dict)  # notebook name -> the kept run, or None
+    executed: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # notebook name -> the error (this job or recorded)
+    stale: list[str] = field(default_factory=list)  # kept runs used although their inputs changed (--no-execute)
+
+
+def _read_failed(folder: Path) -> dict[str, Any]:
+    path = folder / FAILED_NAME
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def _write_failed(folder: Path, failed: dict[str, Any]) -> None:
+    path = folder / FAILED_NAME
+    if not failed:
+        path.unlink(missing_ok=True)
+        return
+    text = json.dumps(dict(sorted(failed.items())), indent=1, ensure_ascii=False) + "\n"
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+@contextlib.contextmanager
+def catalog_read_once() -> Iterator[None]:
+    """Parse each catalog once while the runs' input records are computed (``languages.code_messages_digest``
+    reads the language's whole .po once per notebook: 0.08 s each, 1.3 s of an unchanged build otherwise)."""
+    original = languages.read_catalog  # type: ignore[attr-defined]
+    languages.read_catalog = functools.lru_cache(maxsize=4)(original)  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        languages.read_catalog = original  # type: ignore[attr-defined]
+
+
+def language_runs(
+    paths: list[Path], lang: str, runs: Path, jobs: int, timeout: int, run: bool, rerun: bool = False
+) -> LanguageRuns:
+    """The runs of ``paths`` with ``KZREF_LANG=lang``, kept in ``runs/<lang>/`` (``locale/runs/``) with their input
+    records (the same as sitebuild.languages.editions'), executing those whose inputs changed when ``run`` (all of
+    them with ``rerun``, as ``make rerun`` asks).
+
+    A run that fails is recorded in ``failed.json`` with its inputs and not retried until they change: its page
+    shows the English outputs with a visible note and the job prints a warning on every build (the English
+    edition, the reference, is not held back by a translation's failure; see issue 20).
+    """
+    folder = runs / lang
+    folder.mkdir(parents=True, exist_ok=True)
+    shared = digests.shared_inputs()
+    records, failed = digests.load_records(folder), _read_failed(folder)
+    with catalog_read_once():
+        wanted = {path: languages.run_inputs(path, lang, shared) for path in paths}
+    result = LanguageRuns()
+    stale = [p for p, inputs in wanted.items() if records.get(p.name) != inputs or not (folder / p.name).exists()]
+    todo = list(paths) if rerun else [p for p in stale if failed.get(p.name, {}).get("inputs") != wanted[p]]
+    while run and todo:  # run_all starts nothing new after a failure: go on with the rest
+        with languages.language_environment(lang):  # the workers fork with it, their kernels inherit it
+            results = list(run_all(todo, jobs, timeout))
+        for done in results:
+            name = done.path.name
+            if done.ok:
+                write_if_changed(folder / name, done.text)
+                digests.update_records(folder, {name: wanted[done.path]})
+                failed.pop(name, None)
+                result.executed.append(name)
+                print(f"executed {name} in {lang} ({done.seconds:.1f} s)", flush=True)
+            else:
+                failed[name] = {"inputs": wanted[done.path], "error": done.error.splitlines()[0]}
+                print(f"FAILED   {name} in {lang} ({done.seconds:.1f} s):\n{done.error}", flush=True)
+        finished = {done.path for done in results}
+        todo = [p for p in todo if p not in finished] if finished else []
+    digests.update_records(folder, keep_only=[p.name for p in paths])
+    _write_failed(folder, {n: f for n, f in failed.items() if n in {p.name for p in paths}})
+    records = digests.load_records(folder)
+    for path in paths:
+        name, kept = path.name, folder / path.name
+        if name in failed and failed[name].get("inputs") == wanted[path]:
+            result.failed[name] = str(failed[name].get("error", "failed"))
+            result.runs[name] = None
+        elif kept.exists():
+            if records.get(name) != wanted[path]:
+                result.stale.append(name)
+            result.runs[name] = kept
+        else:
+            result.runs[name] = None
+            result.stale.append(name)
+    return result
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -89,6 +209,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--data", type=Path, default=ROOT / "data", help="data package folder")
     parser.add_argument("--readme", type=Path, default=ROOT / "README.md", help="project README (findings)")
     parser.add_argument("--citation", type=Path, default=ROOT / "CITATION.cff", help="citation file (index page)")
+    parser.add_argument("--languages", nargs="+", choices=LANGUAGES, default=list(LANGUAGES),
+                        help="the editions to build (default: en ru kk; English, the site's root, always)")
+    parser.add_argument("--catalogs", type=Path, default=ROOT / "locale",
+                        help="folder of the message catalogs, <lang>/LC_MESSAGES/messages.po (default locale/)")
+    parser.add_argument("--runs", type=Path, default=None,
+                        help="where the Russian and Kazakh runs are kept, in <lang>/ (default: locale/runs/ beside "
+                             "the notebooks folder)")
     return parser.parse_args(argv)
 
 
@@ -171,8 +298,10 @@ def execute(paths: list[Path], args: argparse.Namespace, on_success: Callable[[P
 
 def site_inputs(args: argparse.Namespace) -> str:
     """Digest of everything a build reads (notebooks, READMEs, data, templates, scripts, lock, options)."""
-    options = f"{args.out}|{args.readme}|{args.data}|{args.notebooks}".encode()
-    read = [args.notebooks, args.data, args.readme, args.citation, ROOT / "site_template", ROOT / "sitebuild"]
+    options = f"{args.out}|{args.readme}|{args.data}|{args.notebooks}|{args.languages}".encode()
+    read = [args.notebooks, args.data, args.readme, args.citation, ROOT / "site_template", ROOT / "sitebuild",
+            *(i18n.catalog_path(lang) for lang in args.languages[1:]),
+            *(args.runs / lang for lang in args.languages[1:])]
     read += [ROOT / name for name in (*archive.FOLDERS, *archive.FILES) if (ROOT / name).exists()]  # the archive
     return f"{digests.tree_digest([*read, ROOT / 'requirements.lock'])}-{hashlib.sha256(options).hexdigest()[:16]}"
 
@@ -286,29 +415,106 @@ def package_sources(package: dict[str, Any]) -> list[dict[str, str]]:
     return sources
 
 
-class SiteBuild:
-    """Writes the pages of the site into a staging folder.
+AUTONYMS = {"en": "English", "ru": "Русский", "kk": "Қазақша"}  # each language named in itself, in every edition
+SWITCH_TITLES = {"en": "This page in English", "ru": "This page in Russian", "kk": "This page in Kazakh"}
+ATTR_LINK_RE = re.compile(r'(\b(?:href|src)=")([^"#?]*)([^"]*")')
 
-    Notebook pages are rendered as soon as each notebook has run (while the other kernel is still
-    busy), then ``finish`` renders whatever is left, the data page and the index.
+
+def prefix(lang: str) -> str:
+    """The folder of an edition in the site: English at the root, the others in ``ru/`` and ``kk/``."""
+    return "" if lang == "en" else f"{lang}/"
+
+
+def edition_links(lang: str, page: str, langs: tuple[str, ...] = LANGUAGES) -> dict[str, Any]:
+    """The language switcher's entries and the ``hreflang`` alternates of ``page`` (edition-relative) in ``lang``,
+    among the editions ``langs`` (no switcher for one edition)."""
+    if len(langs) < 2:
+        return {"switcher": [], "alternates": []}
+    here = posixpath.dirname(prefix(lang) + page) or "."
+
+    def href(other: str) -> str:
+        return posixpath.relpath(prefix(other) + page, here)
+
+    switcher = [{"code": code, "name": AUTONYMS[code], "title": SWITCH_TITLES[code], "href": href(code),
+                 "current": code == lang} for code in langs]
+    alternates = [{"hreflang": code, "href": href(code)} for code in langs]
+    alternates.append({"hreflang": "x-default", "href": href("en")})
+    return {"switcher": switcher, "alternates": alternates}
+
+
+def to_shared(html: str, page: str, lang: str, shared: set[str]) -> str:
+    """Links of a Russian or Kazakh page to files all editions share (stylesheets, data tables, the project ZIP,
+    CITATION.cff), which lie once at the site's root: ``assets/site.css`` becomes ``../assets/site.css``."""
+    if lang == "en":
+        return html
+    page_dir = posixpath.dirname(page)
+
+    def link(match: re.Match[str]) -> str:
+        path = match.group(2)
+        if not path or path.startswith("/") or SCHEME_RE.match(path):
+            return match.group(0)
+        target = posixpath.normpath(posixpath.join(page_dir, path))
+        if target not in shared:
+            return match.group(0)
+        here = posixpath.join(prefix(lang), page_dir) or "."
+        return match.group(1) + posixpath.relpath(target, here) + match.group(3)
+
+    return ATTR_LINK_RE.sub(link, html)
+
+
+class SiteBuild:
+    """Writes the pages of one edition of the site (English, Russian or Kazakh) into a staging folder.
+
+    English notebook pages are rendered as soon as each notebook has run (while the other kernel is still
+    busy), then ``finish`` renders whatever is left, the data page and the index. A Russian or Kazakh edition
+    (in ``ru/``, ``kk/``) renders the translated notebooks (sitebuild.languages), with the English pages' section
+    and chart ids (``ids``), and links to the files all editions share at the site's root.
     """
 
-    def __init__(self, args: argparse.Namespace, paths: list[Path], staging: Path) -> None:
-        self.args, self.staging = args, staging
+    def __init__(self, args: argparse.Namespace, paths: list[Path], staging: Path, lang: str = "en",
+                 notebooks: dict[str, Any] | None = None, shared: set[str] | None = None) -> None:
+        self.args, self.lang, self.root = args, lang, staging
+        self.staging = staging / prefix(lang) if lang != "en" else staging
         self.package = load_datapackage(args.data)
         config = json.loads((ROOT / "site_template/site.json").read_text(encoding="utf-8"))
-        self.renderer = SiteRenderer(ROOT / "site_template", {**config, "has_package": bool(self.package)})
+        translate = gettext_of(lang)  # the site's name and summary are site words too (UI_STRINGS)
+        config.update(title=translate(config["title"]), summary=[translate(line) for line in config.get("summary", [])])
+        self.renderer = SiteRenderer(ROOT / "site_template", {**config, "has_package": bool(self.package)}, lang)
+        langs = tuple(args.languages)
+        self.renderer.editions = lambda page: edition_links(lang, page, langs)
+        self.t = self.renderer.t
         # titles (for prev/next) come from the markdown, which execution does not change
-        self.infos = [read_notebook_info(path) for path in paths]
+        self.english = {path.stem: nbformat.read(path, as_version=4) for path in paths} if lang != "en" else {}
+        if notebooks is None:
+            self.infos = [read_notebook_info(path) for path in paths]
+        else:
+            self.infos = [notebook_info(notebooks[path.name], path.stem, english=self.english[path.stem])
+                          for path in paths]
         self.package_files = resource_paths(self.package, args.data)
         files = [rel for _, rel in self.package_files]
         self.links = LinkMapper(published_files(self.infos, files, bool(self.package)))
-        self.links.add_site_files(["search.html", "CITATION.cff", "changelog.html", ARCHIVE])
+        own = ["index.html", "search.html", "changelog.html", "glossary.html", "data/README.html",
+               *(info.page for info in self.infos)]
+        self.links.add_site_files([*own, "CITATION.cff", "glossary.csv", ARCHIVE])
+        # the language switcher's links: the same pages in the other editions
+        self.links.add_site_files([posixpath.relpath(prefix(code) + page, prefix(lang) or ".")
+                                   for code in langs if code != lang for page in own])
         self.renderer.imprint = imprint(self.package, args.data, self.renderer.config["title"])
+        self.renderer.imprint.lang = lang
         self._paths = paths
         self.renderer.archive = ARCHIVE
+        self.shared = shared or set()
+        self.notes: dict[str, str] = {}  # notebook name -> why its outputs are the English ones (no usable run)
         self.rendered: set[str] = set()
         self.sections: dict[str, list[dict[str, str]]] = {}  # page -> its sections, for the search index
+
+    def english_ids(self, markdown_text: str) -> list[str] | None:
+        """The heading ids the English page made of ``markdown_text`` gets (None for the English edition)."""
+        return heading_ids(add_heading_ids(self.renderer.md.render(markdown_text))) if self.lang != "en" else None
+
+    def write_page(self, page: str, html: str) -> None:
+        """Write one HTML page of this edition, its links to the shared files pointing at the site's root."""
+        write_text(self.staging / page, to_shared(html, page, self.lang, self.shared))
 
     def dates_of_notebooks(self) -> None:
         """When each notebook last changed (one git call, made when the first page is rendered)."""
@@ -328,21 +534,36 @@ class SiteBuild:
         info = self.infos[position]
         prev = self.infos[position - 1] if position > 0 else None
         nxt = self.infos[position + 1] if position + 1 < len(self.infos) else None
-        page = self.renderer.notebook_page(info, prev, nxt)
+        ids = None
+        if self.lang != "en" and (self.root / info.page).exists():
+            ids = SiteRenderer.page_ids((self.root / info.page).read_text(encoding="utf-8"))
+        page = self.renderer.notebook_page(info, prev, nxt, ids)
         for rel, content in page.files.items():  # chart and table downloads, the .ipynb
             (self.staging / rel).parent.mkdir(parents=True, exist_ok=True)
             (self.staging / rel).write_bytes(content)
         self.links.add_site_files(list(page.files))
         html = self.links.rewrite(page.html, "notebooks", info.page)
-        write_text(self.staging / info.page, html)
-        self.sections[info.page] = page_sections(html, info.page, info.title)
+        note = self.notes.get(f"{info.stem}.ipynb")
+        if note:
+            html = html.replace('<div class="site-content" id="site-main" tabindex="-1">',
+                                '<div class="site-content" id="site-main" tabindex="-1">\n'
+                                f'<p class="site-note" role="note">{html_lib.escape(note)}</p>', 1)
+        self.write_page(info.page, html)
+        self.sections[info.page] = page_sections(html, info.page, plain_text(info.title))
         if info.key_png:
-            (self.staging / "img").mkdir(exist_ok=True)
+            (self.staging / "img").mkdir(parents=True, exist_ok=True)
             (self.staging / "img" / f"{info.stem}.png").write_bytes(thumbnail(info.key_png))
         self.rendered.add(info.stem)
 
+    def translate(self, markdown_text: str, document: str | None = None) -> str:
+        """Markdown in this edition's language (unit by unit from the catalog, untranslated units marked);
+        ``document``: the site document it comes from (its messages' context, see catalogs.site_documents)."""
+        if self.lang == "en":
+            return markdown_text
+        return languages.translate_markdown(markdown_text, self.lang, document)[0]
+
     def write_data_pages(self) -> None:
-        """The data README as HTML, datapackage.json and the resource files it lists."""
+        """The data README as HTML (datapackage.json and the table files are shared: ``write_shared``)."""
         readme_path = self.args.data / "README.md"
         readme = readme_path.read_text(encoding="utf-8") if readme_path.exists() else PLACEHOLDER_README
         tables = []
@@ -351,70 +572,110 @@ class SiteBuild:
             with (self.args.data / rel).open(encoding="utf-8-sig", newline="") as handle:
                 rows = sum(1 for _ in csv.DictReader(handle))
             links = source_links([name], self.renderer.imprint)[0]["links"]
-            tables.append({"name": name, "title": resource.get("title", ""), "href": rel, "file": Path(rel).name,
-                           "rows": rows, "links": links})
+            title = str(resource.get("title", ""))
+            tables.append({"name": name, "title": Markup(self.renderer.md.renderInline(self.translate(title))),
+                           "href": rel, "file": Path(rel).name, "rows": rows, "links": links})
         changed = last_changed(readme_path) if readme_path.exists() else ""
-        page = self.renderer.data_page(readme, tables, changed)
+        page = self.renderer.data_page(self.translate(readme, "data/README.md"), tables, changed,
+                                       self.english_ids(readme))
         html = self.links.rewrite(page, "data", "data/README.html")
-        write_text(self.staging / "data/README.html", html)
-        self.sections["data/README.html"] = page_sections(html, "data/README.html", "Data package")
-        if self.package:
-            copy_file(self.args.data / "datapackage.json", self.staging / "data/datapackage.json")
-        for _, rel in self.package_files:
-            copy_file(self.args.data / rel, self.staging / "data" / rel)
+        self.write_page("data/README.html", html)
+        self.sections["data/README.html"] = page_sections(html, "data/README.html", self.t("Data package"))
 
     def write_changelog(self) -> None:
         """The changelog page: data corrections and changed findings (site_template/changelog.md)."""
         path = ROOT / "site_template/changelog.md"
         text = path.read_text(encoding="utf-8") if path.exists() else "# Changelog\n\nNothing recorded yet.\n"
-        html = self.renderer.text_page("Changelog", text, last_changed(path) if path.exists() else "")
-        write_text(self.staging / "changelog.html", html)
-        self.sections["changelog.html"] = page_sections(html, "changelog.html", "Changelog")
+        html = self.renderer.text_page(self.t("Changelog"), self.translate(text, "site_template/changelog.md"),
+                                       last_changed(path) if path.exists() else "", ids=self.english_ids(text))
+        self.write_page("changelog.html", html)
+        self.sections["changelog.html"] = page_sections(html, "changelog.html", self.t("Changelog"))
+
+    def write_glossary(self) -> None:
+        """The glossary page (locale/glossary.csv): each term in the three languages, with its sources."""
+        rows = []
+        for row in glossary_rows(GLOSSARY) if GLOSSARY.exists() else []:
+            urls = [url.strip() for url in row.get("source_url", "").split(" ; ") if url.strip()]
+            links = [{"href": url, "label": urlsplit(url).netloc.removeprefix("www.") or url} for url in urls]
+            rows.append({"id": slugify(row["term_en"]), "en": row["term_en"], "ru": row["term_ru"],
+                         "kk": row["term_kk"], "source": row.get("source", ""), "note": row.get("note", ""),
+                         "links": links})
+        html = self.renderer.glossary_page(rows, last_changed(GLOSSARY) if GLOSSARY.exists() else "")
+        self.write_page("glossary.html", html)
+        self.sections["glossary.html"] = page_sections(html, "glossary.html", self.t("Glossary"))
 
     def write_index(self) -> None:
-        """The landing page, with heading, intro and findings taken from the project README."""
+        """The landing page, with heading, intro and findings taken from the project README (translated)."""
         readme_md = self.args.readme.read_text(encoding="utf-8") if self.args.readme.exists() else ""
         findings = marker_block(readme_md, "findings") or markdown_section(readme_md, "finding")
-        self.renderer.config["heading"], self.renderer.config["intro"] = readme_intro(readme_md)
+        heading, intro = readme_intro(readme_md)
+        self.renderer.config["heading"], self.renderer.config["intro"] = heading, intro
+        if self.lang != "en":
+            heading = self.translate(f"# {heading}", "README.md").removeprefix("# ") if heading else ""
+            intro = self.translate(intro, "README.md") if intro else ""
+            findings = self.translate(findings, "README.md") if findings else ""
         resources = [
-            {"name": rel, "title": res.get("title", ""), "href": f"data/{rel}"} for res, rel in self.package_files
+            {"name": rel, "title": Markup(self.renderer.md.renderInline(self.translate(str(res.get("title", ""))))),
+             "href": f"data/{rel}"} for res, rel in self.package_files
         ]
         citation = load_citation(self.args.citation)
-        if citation:
-            copy_file(self.args.citation, self.staging / "CITATION.cff")
         index = self.renderer.index_page(
             self.infos, findings, package_sources(self.package), resources, citation,
             card_links=lambda html: self.links.rewrite(html, "notebooks", "index.html"),
             changed=max([last_changed(self.args.readme) if self.args.readme.exists() else "",
                          *self.renderer.changed.values()]),
+            heading=heading, intro=intro,
         )
         html = self.links.rewrite(index, "", "index.html")
-        write_text(self.staging / "index.html", html)
+        self.write_page("index.html", html)
         self.sections["index.html"] = page_sections(html, "index.html", self.renderer.config["title"])
 
-    def write_search_and_assets(self) -> None:
-        """The search page (index of every section of every page, in site order) and the shared stylesheets."""
-        order = ["index.html", *(info.page for info in self.infos), "data/README.html", "changelog.html"]
+    def write_search(self) -> None:
+        """The search page: the index of every section of every page of this edition, in site order."""
+        order = ["index.html", *(info.page for info in self.infos), "data/README.html", "glossary.html",
+                 "changelog.html"]
         entries = [entry for page in order for entry in self.sections.get(page, [])]
-        aliases = read_aliases(self.args.data / "units.csv", ROOT / "site_template/search_terms.json")
-        write_text(self.staging / "search.html", self.renderer.search_page(entries, aliases))
-        archive_bytes = archive.project_zip(ROOT, self.args.notebooks, self.args.data)
-        (self.staging / ARCHIVE).parent.mkdir(parents=True, exist_ok=True)
-        (self.staging / ARCHIVE).write_bytes(archive_bytes)
-        for rel, content in self.renderer.assets().items():
-            (self.staging / rel).parent.mkdir(parents=True, exist_ok=True)
-            (self.staging / rel).write_bytes(content)
+        aliases = read_aliases(self.args.data / "units.csv", ROOT / "site_template/search_terms.json", self.lang)
+        self.write_page("search.html", self.renderer.search_page(entries, aliases))
 
     def finish(self) -> list[str]:
         """Render the remaining pages; return warnings (links the site does not publish)."""
+        self.dates_of_notebooks()
         for position, info in enumerate(self.infos):
             if info.stem not in self.rendered:
                 self.write_notebook_page(position)
         self.write_data_pages()
         self.write_changelog()
+        self.write_glossary()
         self.write_index()
-        self.write_search_and_assets()
-        return [f"link not published in the site: {item}" for item in self.links.unresolved]
+        self.write_search()
+        where = f"{self.lang}: " if self.lang != "en" else ""
+        return [f"link not published in the site: {where}{item}" for item in self.links.unresolved]
+
+
+def write_shared(args: argparse.Namespace, staging: Path, renderer: SiteRenderer, package: dict[str, Any],
+                 package_files: list[tuple[dict[str, Any], str]]) -> None:
+    """The files every edition links to, once at the site's root: stylesheets, the data package's files,
+    CITATION.cff, the glossary as CSV and the whole project as a ZIP."""
+    if package:
+        copy_file(args.data / "datapackage.json", staging / "data/datapackage.json")
+    for _, rel in package_files:
+        copy_file(args.data / rel, staging / "data" / rel)
+    if args.citation.exists():
+        copy_file(args.citation, staging / "CITATION.cff")
+    if GLOSSARY.exists():
+        copy_file(GLOSSARY, staging / "glossary.csv")
+    archive_bytes = archive.project_zip(ROOT, args.notebooks, args.data)
+    (staging / ARCHIVE).parent.mkdir(parents=True, exist_ok=True)
+    (staging / ARCHIVE).write_bytes(archive_bytes)
+    for rel, content in renderer.assets().items():
+        (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+        (staging / rel).write_bytes(content)
+
+
+def shared_paths(args: argparse.Namespace, staging: Path) -> set[str]:
+    """Site paths of the shared files written by ``write_shared``."""
+    return {p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()}
 
 
 def load_citation(path: Path) -> dict[str, Any]:
@@ -466,17 +727,162 @@ def swap_into_place(staging: Path, dest: Path) -> None:
 
 
 def print_sizes(sizes: list[tuple[str, int]]) -> None:
-    """Size of every page and of the whole site."""
+    """Size of each edition's pages and downloads, the largest files, and the whole site."""
     print("site files:")
-    for rel, size in sizes:
+    for lang in LANGUAGES:
+        mine = [size for rel, size in sizes if edition_of(rel) == lang]
+        print(f"  {sum(mine) / 1e6:9.2f} MB  {lang} edition ({len(mine)} files)")
+    common = [size for rel, size in sizes if edition_of(rel) == ""]
+    print(f"  {sum(common) / 1e6:9.2f} MB  shared: stylesheets, data tables, project ZIP ({len(common)} files)")
+    for rel, size in sorted(sizes, key=lambda item: -item[1])[:5]:
         print(f"  {size / 1e3:9.1f} kB  {rel}")
     print(f"  {sum(s for _, s in sizes) / 1e6:9.2f} MB  total ({len(sizes)} files)")
+
+
+def edition_of(rel: str) -> str:
+    """The edition a site file belongs to ("" for the shared files)."""
+    top = rel.split("/", 1)[0]
+    if top in LANGUAGES[1:] and "/" in rel:
+        return top
+    shared = (top in ("assets", "data") and not rel.endswith(".html")) or rel in (
+        "CITATION.cff", "glossary.csv", ARCHIVE)
+    return "" if shared else "en"
+
+
+EDITIONS_STAMP = ".build-editions.json"  # in the site folder: the inputs each edition was rendered from
+
+
+def edition_inputs(args: argparse.Namespace, lang: str, common: str) -> str:
+    """Digest of what one edition is rendered from: ``common`` (notebooks, data, READMEs, templates, sitebuild,
+    lock, glossary, options) and, for Russian or Kazakh, the language's catalog and kept runs."""
+    if lang == "en":
+        return common
+    own = [i18n.catalog_path(lang), args.runs / lang]
+    return f"{common}-{digests.tree_digest(own)}"
+
+
+def common_inputs(args: argparse.Namespace) -> str:
+    """Digest of what every edition is rendered from (see ``edition_inputs``)."""
+    options = f"{args.out}|{args.readme}|{args.data}|{args.notebooks}|{args.runs}|{args.languages}".encode()
+    read = [args.notebooks, args.data, args.readme, args.citation, ROOT / "site_template", ROOT / "sitebuild", GLOSSARY]
+    return f"{digests.tree_digest([*read, ROOT / 'requirements.lock'])}-{hashlib.sha256(options).hexdigest()[:16]}"
+
+
+def previous_editions(out: Path) -> dict[str, str]:
+    """The inputs each edition of the site in ``out`` was rendered from, if that site is as the job left it."""
+    try:
+        stamp = json.loads((out / digests.SITE_STAMP).read_text(encoding="utf-8"))
+        editions = json.loads((out / EDITIONS_STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(stamp, dict) or not digests.site_is_current(out, str(stamp.get("inputs", ""))):
+        return {}
+    return {str(k): str(v) for k, v in editions.items()} if isinstance(editions, dict) else {}
+
+
+def reuse_edition(out: Path, staging: Path, lang: str, shared: set[str]) -> int:
+    """Copy the pages of one edition from the previous site (times kept); return how many files."""
+    source = out / prefix(lang) if lang != "en" else out
+    skip = {digests.SITE_STAMP, EDITIONS_STAMP, *(prefix(code).rstrip("/") for code in LANGUAGES if code != "en")}
+    count = 0
+    for path in sorted(source.rglob("*")):
+        rel = path.relative_to(source).as_posix()
+        if not path.is_file() or rel.split("/", 1)[0] in skip or (lang == "en" and rel in shared):
+            continue
+        target = staging / prefix(lang) / rel if lang != "en" else staging / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+        count += 1
+    return count
+
+
+def build_languages(args: argparse.Namespace, paths: list[Path], staging: Path, shared: set[str],
+                    todo: dict[str, bool], runs: dict[str, LanguageRuns]) -> list[str]:
+    """Render (or copy from the previous site) the Russian and Kazakh editions; return warnings.
+
+    With ``--jobs`` 2 or more, two editions render at once: the second in a forked process (rendering is one
+    core's work, and the editions share nothing but the English pages, already written).
+    """
+    warnings: list[str] = []
+    render = []
+    for lang in args.languages[1:]:
+        if todo[lang]:
+            render.append(lang)
+        else:
+            print(f"{lang} edition: inputs unchanged, pages kept from the previous site "
+                  f"({reuse_edition(args.out, staging, lang, shared)} files)", flush=True)
+    forked = None
+    if len(render) > 1 and args.jobs > 1 and sys.platform == "linux":
+        context = multiprocessing.get_context("fork")
+        receive, send = context.Pipe(duplex=False)
+        other = render.pop()
+        forked = context.Process(target=_render_in_child, args=(send, args, paths, staging, shared, other, runs[other]))
+        sys.stdout.flush()  # the child would print what is still in the buffer a second time
+        forked.start()
+        send.close()
+    for lang in render:
+        warnings += render_edition(args, paths, staging, shared, lang, runs[lang])
+    if forked is not None:
+        try:
+            outcome = receive.recv()
+        except EOFError:
+            outcome = ("error", "the process rendering an edition ended without a word")
+        forked.join()
+        if outcome[0] == "error" or forked.exitcode != 0:
+            raise BuildError(f"rendering an edition failed: {outcome[1]}")
+        warnings += outcome[1]
+    return warnings
+
+
+def _render_in_child(send: Any, args: argparse.Namespace, paths: list[Path], staging: Path, shared: set[str],
+                     lang: str, found: LanguageRuns) -> None:
+    """Render one edition in a forked process; send back ("ok", warnings) or ("error", message)."""
+    try:
+        send.send(("ok", render_edition(args, paths, staging, shared, lang, found)))
+    except BaseException as exc:  # reported by the parent, which stops the job
+        send.send(("error", f"{lang}: {type(exc).__name__}: {exc}"))
+        raise SystemExit(1) from None
+    finally:
+        sys.stdout.flush()
+
+
+def render_edition(args: argparse.Namespace, paths: list[Path], staging: Path, shared: set[str], lang: str,
+                   found: LanguageRuns) -> list[str]:
+    """Render the pages of the Russian or Kazakh edition from the translated notebooks; return warnings."""
+    notebooks, notes = {}, {}
+    for path in paths:
+        kept = found.runs.get(path.name)
+        run = nbformat.read(kept, as_version=4) if kept else None
+        english = nbformat.read(path, as_version=4)
+        notebooks[path.name] = languages.translate_notebook(english, lang, run)[0]
+        if run is None:
+            notes[path.name] = languages_note(lang, path.name in found.failed)
+    site = SiteBuild(args, paths, staging, lang, notebooks, shared)
+    site.notes = notes
+    warnings = site.finish()
+    print(f"{lang} edition: rendered", flush=True)
+    return warnings
+
+
+def languages_note(lang: str, failed: bool) -> str:
+    """The visible note on a page whose code outputs are the English ones (no run in ``lang`` to show)."""
+    t = gettext_of(lang)
+    if failed:
+        return t("The run of this notebook in this language failed: its results are shown in English.")
+    return t("This notebook has not yet been run in this language: its results are shown in English.")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the job; return the process exit code."""
     args = parse_args(argv)
     args.out = args.out.resolve()
+    args.runs = (args.runs or args.notebooks.parent / "locale" / "runs").resolve()
+    args.languages = [lang for lang in LANGUAGES if lang in args.languages]
+    if "en" not in args.languages:
+        print("error: --languages must include en (the English edition is the site's root)", file=sys.stderr)
+        return 2
+    i18n.LOCALE_DIR = args.catalogs.resolve()  # the catalogs this job translates with (compiled on first use)
+    i18n._catalog.cache_clear()
     paths = find_notebooks(args.notebooks)
     if not paths:
         print(f"warning: no notebooks matching {NOTEBOOK_GLOB} in {display_path(args.notebooks)}")
@@ -487,6 +893,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         site = SiteBuild(args, paths, staging)
         results = execute(paths, args, site.notebook_executed) if not args.no_execute and paths else []
+        runs = {lang: language_runs(paths, lang, args.runs, args.jobs, args.timeout, not args.no_execute, args.rerun)
+                for lang in args.languages[1:]}
+        for lang, found in runs.items():
+            for name, error in found.failed.items():
+                print(f"warning: {name} failed in {lang} ({error}); its {lang} page shows the English outputs "
+                      f"until its inputs change ({display_path(args.runs / lang / FAILED_NAME)})")
+            if found.stale:
+                print(f"warning: {lang} runs out of date, shown as kept (--no-execute): {', '.join(found.stale)}")
         inputs = site_inputs(args)
         if not results and digests.site_is_current(args.out, inputs):
             shutil.rmtree(staging, ignore_errors=True)
@@ -494,8 +908,22 @@ def main(argv: list[str] | None = None) -> int:
             if args.timings:
                 write_timings(args.timings, results, time.perf_counter() - started)
             return 0
-        for warning in site.finish():
+        common = common_inputs(args)
+        wanted = {lang: edition_inputs(args, lang, common) for lang in args.languages}
+        before = previous_editions(args.out)
+        todo = {lang: bool(results) or before.get(lang) != wanted[lang] for lang in args.languages}
+        write_shared(args, staging, site.renderer, site.package, site.package_files)
+        shared = shared_paths(args, staging)
+        warnings: list[str] = []
+        if todo["en"]:
+            warnings += site.finish()
+        else:
+            print(f"en edition: inputs unchanged, pages kept from the previous site "
+                  f"({reuse_edition(args.out, staging, 'en', shared)} files)", flush=True)
+        warnings += build_languages(args, paths, staging, shared, todo, runs)
+        for warning in warnings:
             print(f"warning: {warning}")
+        (staging / EDITIONS_STAMP).write_text(json.dumps(wanted, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         sizes = check_site(staging)
         swap_into_place(staging, args.out)
         digests.stamp_site(args.out, inputs)
@@ -507,7 +935,8 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     print_sizes(sizes)
-    print(f"built {len(paths)} notebook pages in {time.perf_counter() - started:.1f} s")
+    print(f"built {len(paths)} notebook pages in each of {len(args.languages)} languages "
+          f"in {time.perf_counter() - started:.1f} s")
     print(f"open the site: {display_path(args.out / 'index.html')}")
     if args.timings:
         write_timings(args.timings, results, time.perf_counter() - started)

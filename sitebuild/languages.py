@@ -78,6 +78,115 @@ UI_STRINGS = (
     N_("This page in English"),
     N_("This page in Russian"),
     N_("This page in Kazakh"),
+    # the tables' titles in data/datapackage.json (the data page and the index list them; tests/test_site_render.py
+    # fails when a title there is not here)
+    N_("The 17 first-level units that voted on 5 June 2022"),
+    N_("Regions created on 8 June 2022 from 2022 units"),
+    N_("National figures by referendum and stage"),
+    N_("2022 per-unit results as published (partial)"),
+    N_("Published bounds on per-unit results"),
+    N_("Polling-day turnout reports, 5 June 2022"),
+    N_("Exit polls, 2022, 2024 and 2026 referendums"),
+    N_("Opinion surveys around the 2022 referendum"),
+    N_("National votes in Kazakhstan, 1991-2026"),
+    N_("Facts about the Constitution and the 2022 reform"),
+    N_("Context figures per 2022 unit (census, population, area, ethnic shares, voter lists)"),
+    N_("Per-unit results published for the 2024 and 2026 referendums"),
+    N_("Polling-day turnout reports, 2024 and 2026 referendums"),
+    N_("Regional statistics per unit: population, urban population, wages, unemployment, GRP per "
+       "capita, age groups, higher education (2020-2023)"),
+    # the site's name (site_template/site.json)
+    N_("Kazakhstan's referendum of 5 June 2022"),
+    # the pages' own words (site_template/, sitebuild/render.py and build.py: labels, downloads, CSV headers)
+    N_("Contents of this page"),
+    N_("The tables: download and sources"),
+    N_('Each table as CSV (UTF-8; an empty cell means "not published"), and the pages its rows were '
+       "copied from (every row names its own in the column <code>source_url</code>)."),
+    N_("Link to this table"),
+    N_("Download %(file)s"),
+    N_("rows: %(rows)s"),
+    N_("Sources:"),
+    N_('Machine-readable description: <a href="%(href)s" download="datapackage.json" '
+       'target="_blank">datapackage.json</a> (Frictionless Data Package).'),
+    N_("The terms that carry the analysis, as the Central Referendum Commission uses them in Russian "
+       "and Kazakh, with the source of each wording. Every page of the three editions uses these words."),
+    N_("Source"),
+    N_('The same as CSV, with a note on each term: <a href="%(href)s" download="glossary.csv" '
+       'target="_blank">glossary.csv</a>.'),
+    N_("No notebooks yet."),
+    N_('Every figure comes from the tidy tables of the data package: the <a href="%(page)s">data '
+       "page</a> offers each table as CSV with the pages its rows come from, and explains definitions "
+       "and discrepancies."),
+    N_('Take the <a href="%(href)s" download="datapackage.json" target="_blank">datapackage.json</a> '
+       "into R, Excel or your own code."),
+    N_('To run the analysis yourself, <a class="site-project" href="%(href)s" download="%(name)s" '
+       'target="_blank">download the whole project</a> (ZIP: notebooks, helpers, data, lock file): '
+       "unpack it, run <code>make</code> in its folder (Python %(python)s), then <code>make lab</code>."),
+    N_('Corrections and changed findings: <a href="%(href)s">changelog</a>. The terms, as the '
+       'commission uses them in Russian and Kazakh: <a href="%(glossary)s">glossary</a>.'),
+    N_("Each row of each table names the page its figure was copied from (<code>source_url</code>); "
+       'under every chart and table the pages behind it are links. The <a href="%(href)s">data page</a> '
+       "lists discrepancies between sources and how they were resolved."),
+    N_("Version"),
+    N_("data of"),
+    N_("Licence:"),
+    N_('The same in machine-readable form: <a class="site-citation-file" href="%(href)s" '
+       'download="CITATION.cff" target="_blank">CITATION.cff</a> (Citation File Format %(version)s; reference '
+       "managers and GitHub read it). To reuse a chart, take its PNG and the CSV of its data from the "
+       "links under it; each CSV starts with the chart's title, source and units."),
+    N_("Skip to the content"),
+    N_("Site"),
+    N_("Search all pages"),
+    N_("Changelog"),
+    N_("Content last changed"),
+    N_("Notebooks"),
+    N_("Download:"),
+    N_("Hide all code"),
+    N_('<a class="site-project" href="%(href)s" download="%(name)s" target="_blank">Download the whole '
+       "project</a> (notebooks, helpers, data, lock file; ZIP) and unpack it."),
+    N_("In its folder run <code>make</code> (Python %(python)s: it installs the pinned packages into "
+       "<code>.venv/</code> and runs every notebook), then <code>make lab</code>."),
+    N_("Open <code>%(source)s</code>, change a value in its <code>parameters</code> cell if you like, "
+       "and run all cells."),
+    N_("The notebook alone, with the outputs shown here:"),
+    N_("In the browser:"),
+    N_("Changelog: corrections and changed findings"),
+    N_("data version %(version)s"),
+    N_("Chart, enlarged"),
+    N_("Close"),
+    N_("Code: the parameters you can change"),
+    N_("Code"),
+    N_("(1 line)"),
+    N_("(%(count)s lines)"),
+    N_("Link to this chart"),
+    N_("Enlarge the chart"),
+    N_("How to cite this chart:"),
+    N_("Figure"),
+    N_("(JavaScript output: not shown in the static site)"),
+    N_("(Interactive widget: open the notebook in JupyterLab)"),
+    N_("Site: {site}"),
+    N_("Licence: {licence}"),
+    N_("Data version: {version} of {date}"),
+    N_("Data version: {version}"),
+    N_("Page: {page}"),
+    N_("the data page"),
+    N_("Sources ({tables}): {urls}"),
+    N_("Table {number} of {page}: {title}"),
+    N_("Values as shown on the page."),
+    N_("Chart"),
+    N_("data version {version}"),
+    N_("Table"),
+    N_("One more point and the evidence"),
+    N_("{count} more points and the evidence"),
+    N_("Key chart of {title}"),
+    N_("The run of this notebook in this language failed: its results are shown in English."),
+    N_("This notebook has not yet been run in this language: its results are shown in English."),
+    N_("Type a word or two, e.g. Almaty or exit poll."),
+    N_("Sections found: {count}"),
+    N_("Sections found: {count}, the first {shown} shown"),
+    N_("Nothing found for “{query}”."),
+    # the message of CITATION.cff, shown above the citation block (index page)
+    N_("If you use these figures, the data package or the notebooks, please cite them as below."),
 )
 UNTRANSLATED_CLASS = "untranslated"
 

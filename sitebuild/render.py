@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import nbformat
@@ -41,6 +41,7 @@ from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from PIL import Image
 
+from helpers.i18n import _catalog, translated
 from sitebuild.search import search_index_json
 
 THUMB_WIDTH = 480
@@ -82,12 +83,30 @@ class SiteHTMLExporter(HTMLExporter):  # type: ignore[misc]
         langinfo = nb.metadata.get("language_info", {})
         lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
         highlight = self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+        if not isinstance(highlight, CachedHighlight):
+            highlight = CachedHighlight(highlight)
         resources = self._init_resources(resources)
         data_types = WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources)
         self.register_filter("highlight_code", highlight)
         self.register_filter("filter_data_type", data_types)
         body, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
         return accessible_html(body), resources
+
+
+class CachedHighlight:
+    """nbconvert's code highlighting (Pygments), remembered per source: the three editions show the same code, and
+    highlighting is most of a page's rendering time (a forked edition inherits what the English one did)."""
+
+    done: ClassVar[dict[tuple[str, str, str], str]] = {}
+
+    def __init__(self, highlight: Any) -> None:
+        self.highlight = highlight
+
+    def __call__(self, source: str, language: str | None = None, metadata: Any = None) -> str:
+        key = (source, language or "", json.dumps(metadata or {}, sort_keys=True, default=str))
+        if key not in self.done:
+            self.done[key] = str(self.highlight(source, language, metadata))
+        return self.done[key]
 
 
 def accessible_html(html: str) -> str:
@@ -144,14 +163,31 @@ def extract_title(nb: Any, fallback: str) -> str:
     return headings[0][2] if headings else fallback
 
 
-def extract_in_short(nb: Any) -> list[str]:
-    """Markdown items of the bullet list under the "In short" heading (in its own cell or after the title)."""
-    for cell in nb.cells:
-        if cell.cell_type != "markdown":
+def in_short_position(nb: Any) -> tuple[int, int] | None:
+    """(cell index, heading number within the cell) of the "In short" heading of an English notebook."""
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            headings = [m.group(2) for line in cell.source.strip().splitlines() if (m := HEADING_RE.match(line))]
+            for number, text in enumerate(headings):
+                if text.lower().startswith("in short"):
+                    return index, number
+    return None
+
+
+def extract_in_short(nb: Any, position: tuple[int, int] | None = None) -> list[str]:
+    """Markdown items of the bullet list under the "In short" heading (in its own cell or after the title).
+
+    ``position``: where the English notebook has that heading (``in_short_position``), for a translation.
+    """
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown" or (position is not None and index != position[0]):
             continue
         lines = cell.source.strip().splitlines()
-        starts = [i for i, line in enumerate(lines)
-                  if (m := HEADING_RE.match(line)) and m.group(2).lower().startswith("in short")]
+        if position is None:
+            starts = [i for i, line in enumerate(lines)
+                      if (m := HEADING_RE.match(line)) and m.group(2).lower().startswith("in short")]
+        else:
+            starts = [i for i, line in enumerate(lines) if HEADING_RE.match(line)][position[1]:position[1] + 1]
         if not starts:
             continue
         items: list[str] = []
@@ -220,12 +256,12 @@ def notebook_info_from_text(text: str, stem: str) -> NotebookInfo:
     return notebook_info(nbformat.reads(text, as_version=4), stem, text)
 
 
-def notebook_info(nb: Any, stem: str, text: str = "") -> NotebookInfo:
-    """Title, "In short" items and key figure of a notebook node."""
+def notebook_info(nb: Any, stem: str, text: str = "", english: Any | None = None) -> NotebookInfo:
+    """Title, "In short" items and key figure of a notebook node (``english``: the notebook it translates)."""
     return NotebookInfo(
         stem=stem,
         title=extract_title(nb, stem),
-        in_short=extract_in_short(nb),
+        in_short=extract_in_short(nb, in_short_position(english)) if english is not None else extract_in_short(nb),
         key_png=key_figure(nb),
         nb=nb,
         text=text or nbformat.writes(nb) + "\n",
@@ -280,11 +316,15 @@ def slugify(text: str) -> str:
     return re.sub(r"[^\w\- ]", "", plain).replace(" ", "-") or "section"
 
 
-def add_heading_ids(html: str) -> str:
-    """Give every h1-h4 an id derived from its text (unique within the page)."""
+def add_heading_ids(html: str, ids: list[str] | None = None) -> str:
+    """Give every h1-h4 an id derived from its text (unique within the page), or the English page's ``ids`` by
+    position (a Russian or Kazakh page: links to a section work in every edition) when there are as many."""
     used: dict[str, int] = {}
+    given = iter(ids) if ids is not None and len(ids) == len(re.findall(r"<h[1-4]>", html)) else None
 
     def replace(match: re.Match[str]) -> str:
+        if given is not None:
+            return f'<h{match.group(1)} id="{next(given)}">{match.group(2)}</h{match.group(1)}>'
         slug = slugify(match.group(2))
         used[slug] = used.get(slug, 0) + 1
         if used[slug] > 1:
@@ -459,11 +499,20 @@ class Imprint:
     date: str = ""
     table_sources: dict[str, list[str]] = field(default_factory=dict)
 
+    lang: str = "en"
+
+    def t(self, message: str) -> str:
+        """A site word in the imprint's language."""
+        return gettext_of(self.lang)(message)
+
     def lines(self) -> list[str]:
         """The ``#`` header lines of a CSV download (without the ``# ``)."""
-        found = [f"Site: {self.site}" if self.site else "", f"Licence: {self.licence}" if self.licence else ""]
+        t = self.t
+        found = [t("Site: {site}").format(site=self.site) if self.site else "",
+                 t("Licence: {licence}").format(licence=self.licence) if self.licence else ""]
         if self.version:
-            found.append(f"Data version: {self.version}" + (f" of {self.date}" if self.date else ""))
+            found.append(t("Data version: {version} of {date}").format(version=self.version, date=self.date)
+                         if self.date else t("Data version: {version}").format(version=self.version))
         return [line for line in found if line]
 
 
@@ -504,9 +553,10 @@ def png_with_text(png: bytes, text: dict[str, str]) -> bytes:
     return png[:end_of_header] + chunks + png[end_of_header:]
 
 
-def chart_source(csv_text: str) -> str:
-    """The source line of a chart's CSV (``# Source: ...``), "" when it has none."""
-    match = re.search(r"^# Source: (.*)$", csv_text, re.MULTILINE)
+def chart_source(csv_text: str, lang: str = "en") -> str:
+    """The source line of a chart's CSV (``# Source: ...``, its prefix in the run's language), "" when it has none."""
+    prefix = translated("Source: ", lang) or "Source: "
+    match = re.search(rf"^# (?:{re.escape(prefix)}|Source: )(.*)$", csv_text, re.MULTILINE)
     return match.group(1).strip() if match else ""
 
 
@@ -540,7 +590,9 @@ def _joined(cells: list[Any]) -> Any:
     return first
 
 
-def attach_downloads(nb: Any, stem: str, title: str, imprint: Imprint | None = None) -> dict[str, bytes]:
+def attach_downloads(
+    nb: Any, stem: str, title: str, imprint: Imprint | None = None, anchors: list[str] | None = None
+) -> dict[str, bytes]:
     """Give every chart and table of the notebook its download files; return them by site path.
 
     Charts (PNG outputs) become files under ``downloads/<stem>/``: the PNG as the notebook holds it
@@ -548,8 +600,11 @@ def attach_downloads(nb: Any, stem: str, title: str, imprint: Imprint | None = N
     ``text/csv``, that CSV. Tables (HTML outputs holding a ``<table>``) get a CSV of the cells as shown.
     Each output's ``metadata`` learns its file names (``filenames`` for nbconvert's ``<img src>``,
     ``site_downloads`` for our template). Names are numbered in page order, so rebuilds are identical.
+    ``anchors``: the English page's chart ids, by position (a Russian or Kazakh page keeps them, so that a link
+    to a chart works in every edition); the words of the files follow ``imprint.lang``.
     """
     imprint = imprint or Imprint()
+    t = imprint.t
     files: dict[str, bytes] = {}
     charts = tables = 0
     page_tables = tables_named(" ".join(LOAD_RE.findall(" ".join(c.source for c in nb.cells))), imprint.table_sources)
@@ -564,8 +619,9 @@ def attach_downloads(nb: Any, stem: str, title: str, imprint: Imprint | None = N
                 base = f"downloads/{stem}/{stem}_chart_{charts:02d}"
                 name = chart_title(output)
                 csv_text = text_of(data.get("text/csv", ""))
-                source = chart_source(csv_text)
-                anchor = unique_id("chart-" + (slugify(name)[:60].strip("-") or f"{charts:02d}"), ids)
+                source = chart_source(csv_text, imprint.lang)
+                own = anchors[charts - 1] if anchors and charts <= len(anchors) else ""
+                anchor = unique_id(own or "chart-" + (slugify(name)[:60].strip("-") or f"{charts:02d}"), ids)
                 png = base64.b64decode(data["image/png"])
                 files[base + ".png"] = png_with_text(png, {
                     "Title": name, "Source": source, "Copyright": imprint.licence,
@@ -573,15 +629,15 @@ def attach_downloads(nb: Any, stem: str, title: str, imprint: Imprint | None = N
                     "Creation Time": imprint.date, "Version": imprint.version,
                 })
                 meta.setdefault("filenames", {})["image/png"] = base + ".png"
-                downloads.append(download(base + ".png", "chart", f"Image (PNG, {png_size(png)})"))
+                downloads.append(download(base + ".png", "chart", t("Image (PNG, {size})").format(size=png_size(png))))
                 if "text/csv" in data:
-                    lines = [*imprint.lines(), f"Page: {stem}.html#{anchor}"]
+                    lines = [*imprint.lines(), t("Page: {page}").format(page=f"{stem}.html#{anchor}")]
                     files[base + ".csv"] = ("".join(f"# {line}\n" for line in lines) + csv_text).encode("utf-8")
-                    downloads.append(download(base + ".csv", "data", "Data (CSV)"))
+                    downloads.append(download(base + ".csv", "data", t("Data (CSV)")))
                 named = tables_named(source, imprint.table_sources) or tables_named(cell.source, imprint.table_sources)
                 meta["site_chart"] = {
                     "id": anchor, "number": charts, "title": name, "source": source,
-                    "source_html": source_html(source, imprint),
+                    "source_html": source_html(source, imprint, t("the data page")),
                     "sources": source_links(named or page_tables, imprint),
                     "cite": cite_line(name, imprint, f"{stem}.html#{anchor}"),
                 }
@@ -593,25 +649,27 @@ def attach_downloads(nb: Any, stem: str, title: str, imprint: Imprint | None = N
                 path = f"downloads/{stem}/{stem}_table_{tables:02d}.csv"
                 named = tables_named(cell.source, imprint.table_sources) or page_tables
                 urls = [url for name in named for url in imprint.table_sources.get(name, [])]
-                notes = [*imprint.lines(), f"Page: {stem}.html#table-{tables:02d}"]
-                notes += [f"Sources ({', '.join(named)}): {' ; '.join(dict.fromkeys(urls))}"] if named else []
+                notes = [*imprint.lines(), t("Page: {page}").format(page=f"{stem}.html#table-{tables:02d}")]
+                notes += [t("Sources ({tables}): {urls}").format(tables=", ".join(named),
+                                                                urls=" ; ".join(dict.fromkeys(urls)))] if named else []
                 if "text/csv" in data:  # a table that carries its own data wins over the parsed cells
                     files[path] = ("".join(f"# {n}\n" for n in notes) + text_of(data["text/csv"])).encode("utf-8")
                 else:
-                    notes = [f"Table {tables} of {stem}: {title}", "Values as shown on the page.", *notes]
+                    notes = [t("Table {number} of {page}: {title}").format(number=tables, page=stem, title=title),
+                             t("Values as shown on the page."), *notes]
                     files[path] = table_csv(rows, notes).encode("utf-8")
-                downloads.append(download(path, "table", "Table (CSV)"))
+                downloads.append(download(path, "table", t("Table (CSV)")))
                 meta["site_table"] = {"id": f"table-{tables:02d}", "sources": source_links(named, imprint)}
             if downloads:
                 meta["site_downloads"] = downloads
     return files
 
 
-def source_html(source: str, imprint: Imprint) -> str:
+def source_html(source: str, imprint: Imprint, data_page: str = "the data page") -> str:
     """A chart's source line as HTML: the data tables it names link to the data page (no "data/README.md")."""
     plain = re.sub(r"\s*\((?:see )?data/README\.md\)|;\s*see data/README\.md", "", source)
     text = html_lib.escape(plain)
-    text = text.replace("data/README.md", "the data page")
+    text = text.replace("data/README.md", "\0data-page\0")
 
     def link(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -620,7 +678,7 @@ def source_html(source: str, imprint: Imprint) -> str:
         return f'<a href="data/README.html#table-{name}">{match.group(0)}</a>'
 
     text = re.sub(r"(?<![\w/])(?:data/)?([a-z][a-z0-9]*(?:_[a-z0-9]+)*)(?:\.csv)?(?![\w])", link, text)
-    return text.replace("the data page", '<a href="data/README.html">the data page</a>')
+    return text.replace("\0data-page\0", f'<a href="data/README.html">{html_lib.escape(data_page)}</a>')
 
 
 def unique_id(anchor: str, taken: set[str]) -> str:
@@ -635,9 +693,10 @@ def unique_id(anchor: str, taken: set[str]) -> str:
 
 def cite_line(title: str, imprint: Imprint, where: str) -> str:
     """How to cite one chart: the chart, the site, the data version and date, the licence."""
-    parts = [f"“{title}”" if title else "Chart", imprint.site]
+    parts = [f"“{title}”" if title else imprint.t("Chart"), imprint.site]
     if imprint.version:
-        parts.append(f"data version {imprint.version}" + (f" ({imprint.date})" if imprint.date else ""))
+        parts.append(imprint.t("data version {version}").format(version=imprint.version)
+                     + (f" ({imprint.date})" if imprint.date else ""))
     if imprint.licence:
         parts.append(imprint.licence)
     return ", ".join(p for p in parts if p) + f". {where}"
@@ -731,6 +790,23 @@ def citation_context(cff: dict[str, Any]) -> dict[str, Any]:
 
 
 @dataclass
+class PageIds:
+    """The ids of a notebook page's headings and charts, in page order."""
+
+    headings: list[str]
+    charts: list[str]
+
+
+# the search page's words, which its script shows (sitebuild.languages.UI_STRINGS)
+SEARCH_WORDS = (
+    "Type a word or two, e.g. Almaty or exit poll.",
+    "Sections found: {count}",
+    "Sections found: {count}, the first {shown} shown",
+    "Nothing found for “{query}”.",
+)
+
+
+@dataclass
 class RenderedPage:
     """One rendered page: its HTML and the files it links to (site path -> bytes)."""
 
@@ -741,9 +817,13 @@ class RenderedPage:
 class SiteRenderer:
     """Builds the pages of the site from notebooks and the data package, into an output folder."""
 
-    def __init__(self, template_dir: Path, config: dict[str, Any]) -> None:
+    def __init__(self, template_dir: Path, config: dict[str, Any], lang: str = "en") -> None:
         self.template_dir = template_dir
         self.config = config
+        self.lang = lang
+        self.t = gettext_of(lang)  # the site's words (sitebuild.languages.UI_STRINGS) in the edition's language
+        # the edition's links to itself in the other languages: page -> (switcher entries, alternate links)
+        self.editions: Callable[[str], dict[str, Any]] = lambda page: {"switcher": [], "alternates": []}
         self.css = (template_dir / "site.css").read_text(encoding="utf-8")
         self.imprint = Imprint(site=config.get("title", ""))  # the build sets licence, version, date, sources
         self.changed: dict[str, str] = {}  # notebook stem -> date its content last changed (from git)
@@ -758,7 +838,9 @@ class SiteRenderer:
             loader=FileSystemLoader(str(template_dir)),
             autoescape=select_autoescape(["html", "j2"]),
             keep_trailing_newline=True,
+            extensions=["jinja2.ext.i18n"],
         )
+        self.env.install_gettext_translations(_catalog(lang), newstyle=True)  # type: ignore[attr-defined]
         self.exporter = SiteHTMLExporter(
             template_name="page",
             extra_template_basedirs=[str(template_dir)],
@@ -766,7 +848,15 @@ class SiteRenderer:
             theme="light",
             exclude_input_prompt=True,
             exclude_output_prompt=True,
+            language_code=lang,
         )
+
+    def _page_environment(self) -> None:
+        """The site's words in nbconvert's template environment too (``{{ _("...") }}`` in site_template/page)."""
+        env = self.exporter.environment
+        if "jinja2.ext.InternationalizationExtension" not in env.extensions:
+            env.add_extension("jinja2.ext.i18n")
+            env.install_gettext_translations(_catalog(self.lang), newstyle=True)
 
     def assets(self) -> dict[str, bytes]:
         """The stylesheets every page links to: JupyterLab's (from nbconvert) and the site's own."""
@@ -781,18 +871,26 @@ class SiteRenderer:
             "assets/minisearch-LICENSE.txt": (vendor / "minisearch-LICENSE.txt").read_bytes(),
         }
 
-    def notebook_page(self, info: NotebookInfo, prev: NotebookInfo | None, nxt: NotebookInfo | None) -> RenderedPage:
-        """One notebook page with contents, navigation and downloads, and the files it links to."""
+    def notebook_page(
+        self, info: NotebookInfo, prev: NotebookInfo | None, nxt: NotebookInfo | None, ids: PageIds | None = None
+    ) -> RenderedPage:
+        """One notebook page with contents, navigation and downloads, and the files it links to.
+
+        ``ids``: the English page's section and chart ids, which a Russian or Kazakh page takes over by position.
+        """
         nb = nbformat.from_dict(json.loads(json.dumps(info.nb)))  # private copy
-        nb.metadata["title"] = info.title
+        nb.metadata["title"] = plain_text(info.title)
+        for cell in nb.cells:  # what a run in Russian or Kazakh records for the tests of its charts: not for readers
+            for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+                output.get("metadata", {}).pop("chart_text", None)
         merge_quiet_code(nb)
-        files = attach_downloads(nb, info.stem, info.title, self.imprint)
+        files = attach_downloads(nb, info.stem, plain_text(info.title), self.imprint, ids.charts if ids else None)
         files[info.download] = info.text.encode("utf-8")
         repository = self.config.get("repository", "")
         nav = {
             "index": "index.html",
-            "prev": {"href": prev.page, "title": prev.title, "stem": prev.stem} if prev else None,
-            "next": {"href": nxt.page, "title": nxt.title, "stem": nxt.stem} if nxt else None,
+            "prev": {"href": prev.page, "title": plain_text(prev.title), "stem": prev.stem} if prev else None,
+            "next": {"href": nxt.page, "title": plain_text(nxt.title), "stem": nxt.stem} if nxt else None,
             "source": f"notebooks/{info.stem}.ipynb",
             "download": info.download,
             "site_title": self.config["title"],
@@ -803,44 +901,66 @@ class SiteRenderer:
             "changed": self.changed.get(info.stem, ""),
             "version": self.imprint.version,
             "data_date": self.imprint.date,
+            **self.editions(info.page),
         }
         resources = {"metadata": {"name": info.stem}, "site": {"nav": nav, "css_only": False}}
+        self._page_environment()
         body, _ = self.exporter.from_notebook_node(nb, resources=resources)
-        content = body.split(TOC_MARK, 1)[-1]  # the headings after the contents list itself
-        body = body.replace(TOC_MARK, toc_html(page_headings(content)), 1)
-        return RenderedPage(mark_languages(readable_tables(body)), files)
+        head, mark, content = body.partition(TOC_MARK)  # the headings after the contents list itself
+        if ids is not None:
+            content = same_heading_ids(content, ids.headings)
+        body = head + toc_html(page_headings(content)) + content if mark else body
+        return RenderedPage(mark_languages(readable_tables(body, self.t("Table")), self.lang), files)
 
-    def render_template(self, name: str, **context: Any) -> str:
-        """Render one of our Jinja2 templates with the shared configuration."""
+    @staticmethod
+    def page_ids(html: str) -> PageIds:
+        """The section and chart ids of a rendered notebook page (an English one: the others take them over)."""
+        content = html.partition('id="site-main"')[2] or html
+        charts = re.findall(r'<figure class="[^"]*site-chart[^"]*" id="([^"]+)"', content)
+        return PageIds(heading_ids(content), charts)
+
+    def render_template(self, name: str, page: str = "", **context: Any) -> str:
+        """Render one of our Jinja2 templates with the shared configuration, for the site page ``page``."""
         template = self.env.get_template(name)
-        return template.render(site=self.config, **context)
+        return template.render(site=self.config, lang=self.lang, **self.editions(page), **context)
 
-    def data_page(self, readme_md: str, tables: list[dict[str, Any]] | None = None, changed: str = "") -> str:
+    def data_page(
+        self, readme_md: str, tables: list[dict[str, Any]] | None = None, changed: str = "",
+        ids: list[str] | None = None,
+    ) -> str:
         """The data package README as a page: its intro, then every table to download with its sources (links),
         then the rest of the README; web addresses in the text are links; a contents list of its sections."""
-        body = readable_tables(link_urls(add_heading_ids(self.md.render(readme_md))))
+        body = readable_tables(link_urls(add_heading_ids(self.md.render(readme_md), ids)), self.t("Table"))
         intro, found, rest = body.partition("<h2")
         rest = found + rest
         headings = page_headings(rest, levels=(2,))
         if tables:
-            headings.insert(0, (2, "data-tables", "The tables: download and sources"))
+            headings.insert(0, (2, "data-tables", self.t("The tables: download and sources")))
         html = self.render_template(
-            "data.html.j2", intro=Markup(intro), body=Markup(rest), toc=Markup(toc_html(headings)),
-            tables=tables or [], changed=changed, root="../",
+            "data.html.j2", "data/README.html", intro=Markup(intro), body=Markup(rest),
+            toc=Markup(toc_html(headings)), tables=tables or [], changed=changed, root="../",
         )
-        return mark_languages(html)
+        return mark_languages(html, self.lang)
 
-    def text_page(self, title: str, text_md: str, changed: str = "", root: str = "") -> str:
-        """A page of text from Markdown (the changelog)."""
-        body = readable_tables(link_urls(add_heading_ids(self.md.render(text_md))))
-        html = self.render_template("text.html.j2", title=title, body=Markup(body), changed=changed, root=root)
-        return mark_languages(html)
+    def text_page(self, title: str, text_md: str, changed: str = "", page: str = "changelog.html",
+                  ids: list[str] | None = None) -> str:
+        """A page of text from Markdown (the changelog); ``ids``: the English page's heading ids, by position."""
+        body = readable_tables(link_urls(add_heading_ids(self.md.render(text_md), ids)), self.t("Table"))
+        html = self.render_template("text.html.j2", page, title=title, body=Markup(body), changed=changed, root="")
+        return mark_languages(html, self.lang)
 
-    def search_page(self, entries: list[dict[str, str]], aliases: dict[str, str], lang: str = "en") -> str:
+    def glossary_page(self, rows: list[dict[str, Any]], changed: str = "") -> str:
+        """The glossary: each term in English, Russian and Kazakh, with who published the wording and where."""
+        # every cell says its language (lang="ru", lang="kk"): no guessing from the letters, as mark_languages does
+        return self.render_template("glossary.html.j2", "glossary.html", rows=rows, changed=changed, root="")
+
+    def search_page(self, entries: list[dict[str, str]], aliases: dict[str, str]) -> str:
         """The search page of one site folder (one language): its prebuilt index, and the script that reads it."""
+        words = {key: self.t(key) for key in SEARCH_WORDS}
         return self.render_template(
             "search.html.j2",
-            index_json=Markup(search_index_json(entries, aliases, lang)),
+            "search.html",
+            index_json=Markup(search_index_json(entries, aliases, self.lang, words)),
             library=Markup(self.search_library.replace("</", "<\\/")),
             script=Markup(self.search_js.replace("</", "<\\/")),
             root="",
@@ -855,12 +975,15 @@ class SiteRenderer:
         citation: dict[str, Any] | None = None,
         card_links: Callable[[str], str] = str,
         changed: str = "",
+        heading: str = "",
+        intro: str = "",
     ) -> str:
         """The landing page: summary, findings, one card per notebook, data, sources and how to cite.
 
         ``card_links`` rewrites the links of the cards' "In short" items, which were written relative to
-        the notebooks' folder.
+        the notebooks' folder; ``heading`` and ``intro`` (markdown) default to the site's configuration.
         """
+        more = {1: self.t("One more point and the evidence")}
         cards = [
             {
                 "href": info.page,
@@ -869,8 +992,11 @@ class SiteRenderer:
                 # the question and its first points: the rest is on the page
                 "bullets": [Markup(card_links(self.md.renderInline(item))) for item in info.in_short[:CARD_POINTS]],
                 "more": max(0, len(info.in_short) - CARD_POINTS),
+                "more_text": more.get(len(info.in_short) - CARD_POINTS) or self.t(
+                    "{count} more points and the evidence").format(count=len(info.in_short) - CARD_POINTS),
                 "thumb": f"img/{info.stem}.png" if info.key_png else None,
-                "thumb_alt": key_figure_title(info.nb) or f"Key chart of {info.title}",
+                "thumb_alt": key_figure_title(info.nb) or self.t("Key chart of {title}").format(
+                    title=plain_text(info.title)),
             }
             for info in notebooks
         ]
@@ -881,7 +1007,9 @@ class SiteRenderer:
             findings = Markup(self.md.render("\n".join(items))) if items else Markup("")
         return mark_languages(self.render_template(
             "index.html.j2",
-            intro=Markup(self.md.renderInline(self.config.get("intro", ""))),
+            "index.html",
+            heading=Markup(self.md.renderInline(heading or self.config.get("heading", ""))),
+            intro=Markup(self.md.renderInline(intro or self.config.get("intro", ""))),
             cards=cards,
             findings=findings,
             sources=sources,
@@ -890,7 +1018,7 @@ class SiteRenderer:
             archive=self.archive,
             changed=changed,
             root="",
-        ))
+        ), self.lang)
 
 
 LINK_OR_TAG_RE = re.compile(r"(<a\b.*?</a>|<code\b.*?</code>|<[^>]+>)", re.DOTALL | re.IGNORECASE)
@@ -933,7 +1061,7 @@ def drop_bare_index(table: str) -> str:
     return EMPTY_CORNER_RE.sub(r"\1", head, count=1) + found + ROW_NUMBER_TH_RE.sub(r"\1", body)
 
 
-def readable_tables(html: str) -> str:
+def readable_tables(html: str, label: str = "Table") -> str:
     """Tables: numbers right-aligned (``site-num``), text left; each in a box that scrolls sideways on its own
     (a keyboard can scroll it too), so no table makes the page wider than the screen."""
 
@@ -949,7 +1077,8 @@ def readable_tables(html: str) -> str:
 
     def wrap(match: re.Match[str]) -> str:
         table = TD_RE.sub(cell, drop_bare_index(match.group(0)))
-        return f'<div class="site-table-wrap" tabindex="0" role="region" aria-label="Table">{table}</div>'
+        aria = html_lib.escape(label)
+        return f'<div class="site-table-wrap" tabindex="0" role="region" aria-label="{aria}">{table}</div>'
 
     return TABLE_RE.sub(wrap, html)
 
@@ -960,12 +1089,17 @@ TEXT_NODE_RE = re.compile(r">([^<]+)<")
 KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 
 
-def mark_languages(html: str) -> str:
-    """Russian and Kazakh text in the body as ``<span lang="ru">``/``<span lang="kk">`` (Kazakh when it holds a
-    letter only Kazakh uses), so that screen readers, hyphenation and translation treat it right."""
+def mark_languages(html: str, lang: str = "en") -> str:
+    """Russian and Kazakh text in the body of an English page as ``<span lang="ru">``/``<span lang="kk">`` (Kazakh
+    when it holds a letter only Kazakh uses), so that screen readers, hyphenation and translation treat it right.
+    A Russian or Kazakh page says its language in ``<html lang>``: its text is left as it is. Where the text names
+    the data README, it says "the data page" in the page's language (its links go there)."""
     head, found, body = html.partition("<body")
     if not found:
         return html
+    if lang != "en":
+        data_page = gettext_of(lang)("the data page")
+        return head + found + TEXT_NODE_RE.sub(lambda m: ">" + DATA_README_RE.sub(data_page, m.group(1)) + "<", body)
 
     def run(match: re.Match[str]) -> str:
         text = match.group(0)
@@ -978,6 +1112,42 @@ def mark_languages(html: str) -> str:
         return ">" + CYRILLIC_RUN_RE.sub(run, words) + "<"
 
     return head + found + TEXT_NODE_RE.sub(text, body)
+
+
+def gettext_of(lang: str) -> Callable[[str], str]:
+    """The site's words in ``lang`` (the catalog's translation, the English text where it has none)."""
+    return _catalog(lang).gettext
+
+
+def plain_text(html: str) -> str:
+    """Text of an HTML or markdown fragment without tags and without the "not yet translated" mark (for a page's
+    <title>, navigation and the search index)."""
+    text = re.sub(r'<sup class="untranslated-mark">.*?</sup>', "", html, flags=re.DOTALL)
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", "", text)).split())
+
+
+HEADING_ID_RE = re.compile(r'<h([1-6]) id="([^"]*)"(.*?)</h\1>', re.DOTALL)
+
+
+def heading_ids(html: str) -> list[str]:
+    """The ids of a rendered page's headings, in order."""
+    return [m.group(2) for m in HEADING_ID_RE.finditer(html)]
+
+
+def same_heading_ids(html: str, ids: list[str]) -> str:
+    """The page's headings given the ids of the English page's headings, by position (so that a link to a section
+    works in every edition); the heading's own permalink follows. Unchanged when the count differs."""
+    found = heading_ids(html)
+    if len(found) != len(ids):
+        return html
+    positions = iter(ids)
+
+    def replace(match: re.Match[str]) -> str:
+        new, old = next(positions), match.group(2)
+        inner = match.group(3).replace(f'href="#{old}"', f'href="#{new}"')  # ids as the English page writes them
+        return f'<h{match.group(1)} id="{new}"{inner}</h{match.group(1)}>'
+
+    return HEADING_ID_RE.sub(replace, html)
 
 
 def binder_url(repository: str, notebook: str) -> str:

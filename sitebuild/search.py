@@ -28,7 +28,8 @@ class SectionText(HTMLParser):
     """
 
     SKIP_TAGS = frozenset({"style", "script", "nav", "aside", "footer", "form", "head", "button", "title"})
-    SKIP_CLASSES = frozenset({"site-code", "site-downloads", "anchor-link", "site-toc"})
+    # untranslated-mark: the "not yet translated" after an English unit of a Russian or Kazakh page
+    SKIP_CLASSES = frozenset({"site-code", "site-downloads", "anchor-link", "site-toc", "untranslated-mark"})
     VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"})
 
     def __init__(self, page_title: str) -> None:
@@ -90,14 +91,18 @@ def page_sections(html: str, page: str, page_title: str) -> list[dict[str, str]]
     return [{"page": page, "page_title": page_title, **section} for section in parser.result()]
 
 
-def search_index_json(entries: list[dict[str, str]], aliases: dict[str, str] | None = None, lang: str = "en") -> str:
+def search_index_json(
+    entries: list[dict[str, str]], aliases: dict[str, str] | None = None, lang: str = "en",
+    words: dict[str, str] | None = None,
+) -> str:
     """The search index of one site (one language) as JSON that is safe inside ``<script type="application/json">``.
 
     ``docs``: [page, page title, section anchor, section title, text] per section; ``aliases``: other
-    names and spellings (folded) -> the words the pages use; ``lang``: the language of the pages.
+    names and spellings (folded) -> the words the pages use; ``lang``: the language of the pages; ``words``: the
+    messages the script shows (English msgid -> the edition's text).
     """
     docs = [[e["page"], e["page_title"], e["anchor"], e["title"], e["text"]] for e in entries]
-    index = {"lang": lang, "aliases": aliases or {}, "docs": docs}
+    index = {"lang": lang, "aliases": aliases or {}, "words": words or {}, "docs": docs}
     return json.dumps(index, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
 
 
@@ -122,17 +127,20 @@ def _key(name: str) -> str:
     return " ".join(word for word in words if word not in ALIAS_STOPWORDS)
 
 
-def unit_aliases(units: list[dict[str, str]]) -> dict[str, str]:
-    """Other name of a unit (Russian, Kazakh, romanisations, former names) -> the words the pages use.
+def unit_aliases(units: list[dict[str, str]], lang: str = "en") -> dict[str, str]:
+    """Other name of a unit (in the other languages, romanisations, former names) -> the words the pages of the
+    ``lang`` edition use (its ``name_<lang>``).
 
     From ``data/units.csv`` (``name_en``, ``name_ru``, ``name_kk`` and the ``;``-separated ``alt_names``).
-    A name that is itself some unit's English name, or that would stand for two units, is left out.
+    A name that is itself some unit's name in ``lang``, or that would stand for two units, is left out.
     """
-    canonical = {_key(row["name_en"]) for row in units}
+    column = f"name_{lang}"
+    canonical = {_key(row.get(column) or row["name_en"]) for row in units}
     found: dict[str, set[str]] = {}
     for row in units:
-        target = _key(row["name_en"])
-        names = [row.get("name_ru", ""), row.get("name_kk", ""), *row.get("alt_names", "").split(";")]
+        target = _key(row.get(column) or row["name_en"])
+        names = [row.get(f"name_{other}", "") for other in ("en", "ru", "kk") if other != lang]
+        names += row.get("alt_names", "").split(";")
         for name in names:
             key = _key(name)
             if key and key != target and key not in canonical:
@@ -140,13 +148,14 @@ def unit_aliases(units: list[dict[str, str]]) -> dict[str, str]:
     return {key: targets.pop() for key, targets in sorted(found.items()) if len(targets) == 1}
 
 
-def read_aliases(units_csv: Path, terms_json: Path) -> dict[str, str]:
-    """The search's other names: the units' (data/units.csv) and a kept list of terms (site_template)."""
+def read_aliases(units_csv: Path, terms_json: Path, lang: str = "en") -> dict[str, str]:
+    """The search's other names: the units' (data/units.csv) and, for the English edition, a kept list of Russian
+    and Kazakh terms (site_template: the Russian and Kazakh editions have those words on their own pages)."""
     aliases: dict[str, str] = {}
     if units_csv.exists():
         with units_csv.open(encoding="utf-8", newline="") as handle:
-            aliases.update(unit_aliases(list(csv.DictReader(handle))))
-    if terms_json.exists():
+            aliases.update(unit_aliases(list(csv.DictReader(handle)), lang))
+    if terms_json.exists() and lang == "en":
         terms = json.loads(terms_json.read_text(encoding="utf-8"))
         for other, english in terms.get("terms", {}).items():
             if _key(other) and _key(english):

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import nbformat
 
 from sitebuild import render as site_render
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def notebook(*markdown: str) -> nbformat.NotebookNode:
@@ -117,3 +121,15 @@ def test_a_bare_row_number_index_is_not_shown() -> None:
     assert "<th>unit</th>" in shown and "<td>Almaty city</td>" in shown
     named = pd.DataFrame({"n": [1, 2]}, index=pd.Index(["a", "b"], name="unit"))._repr_html_()
     assert site_render.drop_bare_index(named) == named  # a real index stays
+
+
+def test_every_table_title_of_the_data_package_is_a_site_word() -> None:
+    """The data page and the index show each table's title in the edition's language: every title of
+    data/datapackage.json must be among the catalogued site words (a new or changed title fails here)."""
+    import json
+
+    from sitebuild.languages import UI_STRINGS
+
+    package = json.loads((ROOT / "data/datapackage.json").read_text(encoding="utf-8"))
+    titles = [resource["title"] for resource in package["resources"] if resource.get("title")]
+    assert titles and [title for title in titles if title not in UI_STRINGS] == []

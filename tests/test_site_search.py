@@ -30,8 +30,9 @@ def test_kept_terms_and_folding() -> None:
 
 def test_search_index_is_one_object_per_language() -> None:
     entries = [{"page": "a.html", "page_title": "A", "anchor": "x", "title": "X", "text": "<b>"}]
-    text = search.search_index_json(entries, {"aqtobe": "aktobe"}, "ru")
-    assert text == '{"lang":"ru","aliases":{"aqtobe":"aktobe"},"docs":[["a.html","A","x","X","\\u003cb>"]]}'
+    text = search.search_index_json(entries, {"aqtobe": "aktobe"}, "ru", {"Search": "Поиск"})
+    assert text == ('{"lang":"ru","aliases":{"aqtobe":"aktobe"},"words":{"Search":"Поиск"},'
+                    '"docs":[["a.html","A","x","X","\\u003cb>"]]}')
 
 
 def test_project_archive_is_deterministic_and_complete(tmp_path: Path) -> None:
@@ -45,3 +46,11 @@ def test_project_archive_is_deterministic_and_complete(tmp_path: Path) -> None:
         names = built.namelist()
     assert "kz-referendum-2022/requirements.lock" in names and "kz-referendum-2022/sitebuild/archive.py" in names
     assert not any("__pycache__" in name or name.endswith(".pyc") for name in names)
+
+
+def test_the_not_yet_translated_mark_is_not_indexed() -> None:
+    """A Russian page's English unit is found by its words, not by the mark that follows it."""
+    html = ('<body><h2 id="a">Явка<span lang="en" class="untranslated">Turnout</span>'
+            '<sup class="untranslated-mark">ещё не переведено</sup></h2><p>текст</p></body>')
+    [entry] = [e for e in search.page_sections(html, "x.html", "X") if e["anchor"] == "a"]
+    assert entry["title"] == "ЯвкаTurnout" and "переведено" not in entry["title"] + entry["text"]

@@ -7,8 +7,11 @@ Works in a temporary folder; the repository's notebooks/ and data/ are only read
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import time
@@ -16,6 +19,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from babel.messages.pofile import read_po, write_po
+
+from helpers.i18n import translated
+from sitebuild.build import languages_note
 
 ROOT = Path(__file__).resolve().parents[2]
 # the job is run as `python -m sitebuild` from the workspace: the package is found on the repository root
@@ -40,8 +47,12 @@ def make_notebook(path: Path, title: str, code: list[str]) -> None:
     nbformat.write(nb, path)
 
 
-def build(workspace: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    """Run the main job on the workspace's notebooks, rendering into workspace/_site."""
+def build(workspace: Path, *extra: str, languages: tuple[str, ...] = ("en",)) -> subprocess.CompletedProcess[str]:
+    """Run the main job on the workspace's notebooks, rendering into workspace/_site.
+
+    Only the English edition unless ``languages`` says otherwise: the Russian and Kazakh runs would execute every
+    notebook twice more; the tests of the editions below ask for them.
+    """
     cmd = [
         sys.executable,
         "-m",
@@ -52,6 +63,8 @@ def build(workspace: Path, *extra: str) -> subprocess.CompletedProcess[str]:
         str(workspace / "_site"),
         "--readme",
         str(workspace / "README.md"),
+        "--languages",
+        *languages,
         *extra,
     ]
     return subprocess.run(cmd, cwd=workspace, env=ROOT_ENV, capture_output=True, text=True, timeout=300, check=False)
@@ -64,7 +77,7 @@ def executed(result: subprocess.CompletedProcess[str]) -> set[str]:
 
 # The job's records hold digests of the repository's helpers/ and data/, which may be edited while a test
 # runs; they are tested on their own (tests/test_digests.py), the outputs and pages here.
-RECORDS = {"digests.json", ".build-inputs.json"}
+RECORDS = {"digests.json", ".build-inputs.json", ".build-editions.json"}
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -138,7 +151,7 @@ def test_notebook_saved_during_run_is_not_overwritten(workspace: Path) -> None:
     make_notebook(slow, "First question?",
                   [f"import pathlib, time\npathlib.Path({str(started)!r}).write_text('1')\ntime.sleep(4)", FIGURE])
     cmd = [sys.executable, "-m", "sitebuild", "--notebooks", str(workspace / "notebooks")]
-    cmd += ["--out", str(workspace / "_site"), "--readme", str(workspace / "README.md")]
+    cmd += ["--out", str(workspace / "_site"), "--readme", str(workspace / "README.md"), "--languages", "en"]
     proc = subprocess.Popen(cmd, cwd=workspace, env=ROOT_ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120  # a loaded machine starts kernels slowly: wait for the run, not a fixed time
     while not started.exists() and time.monotonic() < deadline and proc.poll() is None:
@@ -265,3 +278,115 @@ def test_papermill_runs_get_the_cell_timeout(tmp_path: Path) -> None:
     with pytest.raises(TimeoutError, match="timed out"):
         run_with_parameters(path, tmp_path / "out.ipynb", {"SECONDS": 600}, cell_timeout=3)
     assert time.monotonic() - started < 60
+
+
+# --- The Russian and Kazakh editions (issue 20) ---------------------------------------------------------------
+
+EDITIONS = ("en", "ru", "kk")
+
+
+def copied_catalogs(folder: Path) -> Path:
+    """A copy of the repository's ru and kk catalogs, to change in a test."""
+    for lang in EDITIONS[1:]:
+        target = folder / lang / "LC_MESSAGES"
+        target.mkdir(parents=True)
+        shutil.copyfile(ROOT / "locale" / lang / "LC_MESSAGES/messages.po", target / "messages.po")
+    return folder
+
+
+def retranslate(catalogs: Path, lang: str, message: str, translation: str) -> None:
+    """Give ``message`` another translation in the copied catalog of ``lang``."""
+    path = catalogs / lang / "LC_MESSAGES/messages.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    catalog[message].string = translation
+    with path.open("wb") as handle:
+        write_po(handle, catalog)
+
+
+def times_and_bytes(folder: Path) -> dict[str, tuple[int, bytes]]:
+    """Every file below ``folder``: modification time (ns) and bytes."""
+    return {p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_editions_rebuild_identical_and_a_catalog_change_renders_only_its_language(
+    workspace: Path, tmp_path: Path
+) -> None:
+    """Three editions from the same inputs are byte-identical wherever they are built; a changed Kazakh catalog
+    renders the Kazakh pages again and keeps the English and Russian ones as they were (same bytes, same times)."""
+    catalogs = copied_catalogs(tmp_path / "catalogs")
+    options = ("--no-execute", "--catalogs", str(catalogs))
+    first = build(workspace, *options, languages=EDITIONS)
+    assert first.returncode == 0 and first.stderr == "", first.stdout + first.stderr
+    other = build(workspace, *options, "--out", str(workspace / "_site2"), languages=EDITIONS)
+    assert other.returncode == 0, other.stdout + other.stderr
+    site = snapshot(workspace / "_site")
+    assert site == snapshot(workspace / "_site2")
+    assert {"ru/01_first.html", "kk/01_first.html", "ru/search.html", "kk/glossary.html"} <= set(site)
+
+    before = times_and_bytes(workspace / "_site")
+    search_kk = str(translated("Search", "kk"))
+    retranslate(catalogs, "kk", "Search", search_kk + " (test)")
+    time.sleep(0.05)  # a file written again now has a later time
+    changed = build(workspace, *options, languages=EDITIONS)
+    assert changed.returncode == 0, changed.stdout + changed.stderr
+    assert "ru edition: inputs unchanged, pages kept" in changed.stdout
+    assert "kk edition: rendered" in changed.stdout
+    after = times_and_bytes(workspace / "_site")
+    kept = [rel for rel in before if not rel.startswith("kk/") and rel.endswith(".html")]
+    assert kept and all(after[rel] == before[rel] for rel in kept), "an English or Russian page was rendered again"
+    assert search_kk + " (test)" in after["kk/01_first.html"][1].decode("utf-8")
+    assert search_kk + " (test)" not in after["ru/01_first.html"][1].decode("utf-8")
+
+
+def test_a_kept_run_gives_the_edition_its_outputs(workspace: Path) -> None:
+    """The Russian page shows the outputs of the Russian run (kept in locale/runs/ru/), the English page its own;
+    the Kazakh page, without a run, the English outputs under a visible note; nothing executes (--no-execute)."""
+    english = workspace / "notebooks/01_first.ipynb"
+    nb = nbformat.read(english, as_version=4)
+    nb.cells[2].outputs = [nbformat.v4.new_output("stream", name="stdout", text="вывод русского запуска\n")]
+    (workspace / "locale/runs/ru").mkdir(parents=True)
+    nbformat.write(nb, workspace / "locale/runs/ru/01_first.ipynb")
+    result = build(workspace, "--no-execute", languages=EDITIONS)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "warning: ru runs out of date, shown as kept (--no-execute): 01_first.ipynb" in result.stdout
+    site = workspace / "_site"
+    assert "вывод русского запуска" in (site / "ru/01_first.html").read_text(encoding="utf-8")
+    assert "вывод русского запуска" not in (site / "01_first.html").read_text(encoding="utf-8")
+    kazakh = (site / "kk/01_first.html").read_text(encoding="utf-8")
+    assert html.escape(languages_note("kk", failed=False)) in kazakh
+    assert '<html lang="kk">' in kazakh and 'hreflang="x-default" href="../01_first.html"' in kazakh
+    download = json.loads((site / "ru/notebooks/01_first.ipynb").read_text(encoding="utf-8"))
+    assert download["metadata"]["language"] == "ru"
+
+
+def test_a_changed_notebook_executes_again_in_every_language(workspace: Path) -> None:
+    """The first job runs each notebook in English and Russian; after one notebook's code changed, only that
+    notebook executes again, in both; with nothing changed, nothing executes or renders. (Kazakh runs the same way
+    as Russian: left out here, it would add four kernels to the suite.)"""
+    both = ("en", "ru")
+    first = build(workspace, languages=both)
+    assert first.returncode == 0 and first.stderr == "", first.stdout + first.stderr
+    names = {"01_first.ipynb", "02_second.ipynb"}
+    assert executed(first) == names
+    assert in_languages(first) == {(name, "ru") for name in names}
+    assert (workspace / "locale/runs/ru/digests.json").is_file()
+
+    second = workspace / "notebooks/02_second.ipynb"
+    nb = nbformat.read(second, as_version=4)
+    nb.cells[2].source = "import pandas as pd\npd.DataFrame({'a': [3]})"
+    nbformat.write(nb, second)
+    changed = build(workspace, languages=both)
+    assert changed.returncode == 0, changed.stdout + changed.stderr
+    assert executed(changed) == {"02_second.ipynb"}
+    assert in_languages(changed) == {("02_second.ipynb", "ru")}
+
+    unchanged = build(workspace, languages=both)
+    assert executed(unchanged) == set() and in_languages(unchanged) == set()
+    assert "site up to date" in unchanged.stdout
+
+
+def in_languages(result: subprocess.CompletedProcess[str]) -> set[tuple[str, str]]:
+    """(notebook, language) of the Russian and Kazakh runs the job says it executed."""
+    return {(m.group(1), m.group(2)) for m in re.finditer(r"^executed (\S+) in (ru|kk) ", result.stdout, re.MULTILINE)}

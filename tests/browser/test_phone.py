@@ -13,6 +13,7 @@ import zipfile
 from io import BytesIO
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 import pytest
 
@@ -346,3 +347,105 @@ def test_every_content_page_says_when_it_last_changed(page: Any, site_dir: Path)
         footer = page.locator("footer.site-footer")
         assert re.search(r"Content last changed \d{4}-\d\d-\d\d", footer.inner_text()), name
         assert footer.locator("a[href$='changelog.html']").count() == 1, name
+
+
+# --- The Russian and Kazakh editions (issue 20) --------------------------------------------------------
+
+EDITION_PAGES = ["index.html", "03_approval.html", "data/README.html", "glossary.html", "search.html"]
+# what a Russian or Kazakh reader types, and what the heading of the first hit must say (Kazakh for turnout is
+# "келу", the voters "сайлаушылар")
+EDITION_QUERIES = {
+    "ru": [("явка", r"явк"), ("Алматы", r"Алматы"), ("экзитпол", r"экзитпол")],
+    "kk": [("сайлаушылар", r"сайлаушылар"), ("келу", r"келу"), ("Алматы", r"Алматы")],
+}
+
+
+def edition_file(site_dir: Path, lang: str, name: str) -> Path:
+    """A page of an edition: English at the site's root, the others in ru/ and kk/."""
+    return site_dir / name if lang in ("en", "x-default") else site_dir / lang / name
+
+
+def test_each_edition_says_its_language_and_links_the_others(page: Any, site_dir: Path) -> None:
+    """<html lang>, hreflang alternates for the three editions and x-default, the site's words in the page's
+    language, and a visible switcher on the phone and the desktop."""
+    from helpers.i18n import translated
+
+    for lang in ("ru", "kk"):
+        for name in EDITION_PAGES:
+            page.goto(edition_file(site_dir, lang, name).as_uri())
+            assert page.evaluate("document.documentElement.lang") == lang, f"{lang}/{name}"
+            alternates = page.eval_on_selector_all(
+                "link[rel=alternate][hreflang]", "els => els.map(e => [e.hreflang, e.href])")
+            assert sorted(code for code, _ in alternates) == ["en", "kk", "ru", "x-default"], f"{lang}/{name}"
+            for code, href in alternates:
+                assert href == edition_file(site_dir, code, name).as_uri(), f"{lang}/{name}: {code} -> {href}"
+            search = translated("Search", lang)
+            assert search and search != "Search" and page.inner_text(".site-nav-top .site-search-link") == search
+            switcher = page.locator(".site-nav-top .site-lang")
+            assert switcher.is_visible() and switcher.get_attribute("aria-label") == translated("Language", lang)
+            assert page.locator(".site-lang [aria-current=page]").get_attribute("lang") == lang
+    page.goto((site_dir / "index.html").as_uri())
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.locator(".site-lang a[hreflang=ru]").get_attribute("href") == "ru/index.html"
+
+
+def test_switcher_lands_on_the_same_page_and_section(page: Any, site_dir: Path, viewport: dict[str, int]) -> None:
+    """From a section of a Russian notebook page, the switcher opens the same section in Kazakh, then in English
+    (the editions share their section ids), scrolled into view."""
+    start = site_dir / "ru" / "03_approval.html"
+    page.goto(start.as_uri())
+    sections = page.locator(".site-content h2[id]").evaluate_all("els => els.map(e => e.id)")
+    assert len(sections) > 3
+    section = sections[3]
+    page.goto(f"{start.as_uri()}#{quote(section)}")
+    for lang in ("kk", "en"):
+        page.locator(f".site-nav-top .site-lang a[hreflang={lang}]").click()
+        page.wait_for_load_state()
+        address, _, fragment = page.url.partition("#")
+        assert address == edition_file(site_dir, lang, "03_approval.html").as_uri()
+        assert unquote(fragment) == section, f"{lang}: landed on #{unquote(fragment)}"
+        assert page.evaluate("document.documentElement.lang") == lang
+        heading = page.locator(f"[id='{section}']")
+        assert heading.count() == 1, f"{lang}: no section {section!r}"
+        top = heading.evaluate("e => e.getBoundingClientRect().top")
+        assert -2 <= top < viewport["height"] / 2, f"{lang}: the section starts at {top:.0f} px"
+
+
+def test_each_edition_searches_its_own_language(page: Any, site_dir: Path) -> None:
+    """The Russian and Kazakh search pages index their own edition's pages and put a section that answers the
+    query first; the status line speaks the edition's language."""
+    from helpers.i18n import translated
+
+    for lang, queries in EDITION_QUERIES.items():
+        page.goto((site_dir / lang / "search.html").as_uri())
+        for query, heading in queries:
+            found = hits(page, query)
+            assert found, f"{lang}: nothing found for {query!r}"
+            section = found[0]["heading"].split(" › ")[-1]
+            assert re.search(heading, section, re.IGNORECASE), f"{lang} {query!r}: first hit {found[0]['heading']!r}"
+            assert (site_dir / lang / found[0]["href"].split("#")[0]).is_file(), found[0]["href"]
+            status = str(translated("Sections found: {count}", lang)).split("{")[0]
+            assert page.inner_text("#site-search-status").startswith(status), page.inner_text("#site-search-status")
+
+
+def test_each_edition_offers_its_own_downloads(site_dir: Path) -> None:
+    """Per edition: the notebook in that language (.ipynb), each chart's PNG and CSV from that language's run, CSV
+    header lines in that language; the test metadata of the runs' charts (chart_text) never reaches a page."""
+    from helpers.i18n import translated
+
+    english = sorted((site_dir / "downloads").rglob("*_chart_*.csv"))
+    for lang in ("ru", "kk"):
+        notebook = (site_dir / lang / "notebooks/03_approval.ipynb").read_text(encoding="utf-8")
+        assert '"language": "' + lang + '"' in notebook
+        charts = sorted((site_dir / lang / "downloads").rglob("*_chart_*.csv"))
+        assert [p.name for p in charts] == [p.name for p in english], f"{lang}: not the same charts"
+        licence = str(translated("Licence: {licence}", lang)).split("{")[0]
+        for csv_file in charts:
+            text = csv_file.read_text(encoding="utf-8")
+            assert f"# {licence}" in text, f"{lang}/{csv_file.name}: header lines not in {lang}"
+        differs = [p for p in charts if p.read_bytes() != (site_dir / p.relative_to(site_dir / lang)).read_bytes()]
+        assert differs, f"{lang}: every chart CSV is the English one"
+        pngs = sorted((site_dir / lang / "downloads" / "03_approval").glob("*.png"))
+        assert pngs and all(p.read_bytes() != (site_dir / p.relative_to(site_dir / lang)).read_bytes() for p in pngs)
+    for path in site_dir.rglob("*.html"):
+        assert "chart_text" not in path.read_text(encoding="utf-8"), path

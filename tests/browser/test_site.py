@@ -162,9 +162,12 @@ def test_every_page_loads_offline(browser: Any, base_url: str, site_dir: Path) -
     assert crawl.external == [], f"requests left localhost: {crawl.external}"
     assert crawl.problems == [], "\n".join(crawl.problems)
     expected = sorted(p.stem for p in site_dir.glob("[0-9][0-9]_*.html"))
-    found = sorted(Path(urlparse(u).path).stem for u in crawl.notebook_pages)
-    assert found == expected, f"notebook pages reached from the index: {found}, expected {expected}"
-    assert base_url + "data/README.html" in crawl.pages
+    folders = [urlparse(u).path.removeprefix(urlparse(base_url).path).rpartition("/")[0] for u in crawl.notebook_pages]
+    for edition in ("", "ru", "kk"):  # the Russian and Kazakh editions are reached through the language switcher
+        found = sorted(Path(urlparse(u).path).stem for u, folder in zip(crawl.notebook_pages, folders, strict=True)
+                       if folder == edition)
+        assert found == expected, f"{edition or 'English'} notebook pages reached from the index: {found}"
+        assert base_url + (edition and edition + "/") + "data/README.html" in crawl.pages
 
 
 def test_prev_next_chain(browser: Any, base_url: str) -> None:
@@ -458,10 +461,12 @@ def test_citation_block_matches_citation_cff(browser: Any, site: Site) -> None:
 
 
 def test_rebuild_is_byte_identical(tmp_path: Path) -> None:
-    """Rendering the same notebooks twice gives the same bytes, file for file (from a private copy of them)."""
+    """Rendering the same notebooks twice gives the same bytes, file for file (from a private copy of them), in the
+    three editions."""
     notebooks = tmp_path / "notebooks"
     shutil.copytree(ROOT / "notebooks", notebooks)
-    builds = [build_site(tmp_path / name, "--notebooks", str(notebooks)) for name in ("first", "second")]
+    runs = ("--runs", str(ROOT / "locale/runs"))  # the Russian and Kazakh editions from the kept runs
+    builds = [build_site(tmp_path / name, "--notebooks", str(notebooks), *runs) for name in ("first", "second")]
 
     def snapshot(folder: Path) -> dict[str, bytes]:  # without the build's stamp (.build-inputs.json names its folder)
         files = (p for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith("."))
