@@ -24,6 +24,7 @@ helper or notebook code re-executes that notebook in that language.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import html
 import json
@@ -283,14 +284,26 @@ def code_messages_digest(lang: str, notebook: str) -> str:
     path = i18n.catalog_path(lang)
     if not path.exists():
         return "no catalog"
+    stat = path.stat()
+    return _code_messages_digest(path, lang, notebook, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _code_messages_digest(path: Path, lang: str, notebook: str, _mtime: int, _size: int) -> str:
+    """:func:`code_messages_digest` for one state of the catalog file (parsed once per state, not per notebook)."""
     chunks = []
-    for message in read_catalog(path, lang):
+    for message in _parsed_catalog(path, lang, _mtime, _size):
         places = {name for name, _line in message.locations}
         used = any(name.startswith("helpers/") for name in places) or (
             f"notebooks/{notebook}" in places and any(c.startswith("code cell") for c in message.auto_comments))
         if message.id and used:
             chunks.append(json.dumps([message.id, message.string, message.fuzzy], ensure_ascii=False))
     return hashlib.sha256("\n".join(chunks).encode()).hexdigest()[: digests.SHORT]
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed_catalog(path: Path, lang: str, _mtime: int, _size: int) -> Any:
+    return read_catalog(path, lang)
 
 
 def run_inputs(path: Path, lang: str, shared: dict[str, str]) -> dict[str, str]:
