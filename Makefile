@@ -56,7 +56,7 @@ catalogs: env  ## extract every message (helpers, notebooks' code and markdown, 
 i18n-status: env  ## the share of messages translated in each language's catalog (the README quotes it)
 	$(BIN)/python -m sitebuild.catalogs status
 
-languages: env  ## the Russian and Kazakh notebooks in _artifacts/languages/ (each notebook executed once per language)
+languages: env  ## the Russian and Kazakh notebooks in _artifacts/languages/ (from the runs kept in locale/runs/, executing those whose inputs changed)
 	$(BIN)/python -m sitebuild.languages notebooks/*.ipynb --lang ru kk --out _artifacts/languages
 
 lab: env  ## JupyterLab on the collection

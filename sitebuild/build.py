@@ -32,7 +32,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -92,91 +91,6 @@ class BuildError(Exception):
 
 
 LANGUAGES = ("en", "ru", "kk")  # the editions: English at the site's root, the others in ru/ and kk/
-FAILED_NAME = "failed.json"  # beside a language's digests.json: runs that failed, with the inputs they failed on
-
-
-@dataclass
-class LanguageRuns:
-    """Each notebook's run in one language (None where there is no usable run), and what happened to them."""
-
-    runs: dict[str, Path | None] = field(default_factory=dict)  # notebook name -> the kept run, or None
-    executed: list[str] = field(default_factory=list)
-    failed: dict[str, str] = field(default_factory=dict)  # notebook name -> the error (this job or recorded)
-    stale: list[str] = field(default_factory=list)  # kept runs used although their inputs changed (--no-execute)
-
-
-def _read_failed(folder: Path) -> dict[str, Any]:
-    path = folder / FAILED_NAME
-    try:
-        loaded = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
-
-
-def _write_failed(folder: Path, failed: dict[str, Any]) -> None:
-    path = folder / FAILED_NAME
-    if not failed:
-        path.unlink(missing_ok=True)
-        return
-    text = json.dumps(dict(sorted(failed.items())), indent=1, ensure_ascii=False) + "\n"
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
-
-
-def language_runs(
-    paths: list[Path], lang: str, runs: Path, jobs: int, timeout: int, run: bool, rerun: bool = False
-) -> LanguageRuns:
-    """The runs of ``paths`` with ``KZREF_LANG=lang``, kept in ``runs/<lang>/`` (``locale/runs/``) with their input
-    records (the same as sitebuild.languages.editions'), executing those whose inputs changed when ``run`` (all of
-    them with ``rerun``, as ``make rerun`` asks).
-
-    A run that fails is recorded in ``failed.json`` with its inputs and not retried until they change: its page
-    shows the English outputs with a visible note and the job prints a warning on every build (the English
-    edition, the reference, is not held back by a translation's failure; see issue 20).
-    """
-    folder = runs / lang
-    folder.mkdir(parents=True, exist_ok=True)
-    shared = digests.shared_inputs()
-    records, failed = digests.load_records(folder), _read_failed(folder)
-    wanted = {path: languages.run_inputs(path, lang, shared) for path in paths}
-    result = LanguageRuns()
-    stale = [p for p, inputs in wanted.items() if records.get(p.name) != inputs or not (folder / p.name).exists()]
-    todo = list(paths) if rerun else [p for p in stale if failed.get(p.name, {}).get("inputs") != wanted[p]]
-    while run and todo:  # run_all starts nothing new after a failure: go on with the rest
-        with languages.language_environment(lang):  # the workers fork with it, their kernels inherit it
-            results = list(run_all(todo, jobs, timeout))
-        for done in results:
-            name = done.path.name
-            if done.ok:
-                write_if_changed(folder / name, done.text)
-                digests.update_records(folder, {name: wanted[done.path]})
-                failed.pop(name, None)
-                result.executed.append(name)
-                print(f"executed {name} in {lang} ({done.seconds:.1f} s)", flush=True)
-            else:
-                failed[name] = {"inputs": wanted[done.path], "error": done.error.splitlines()[0]}
-                print(f"FAILED   {name} in {lang} ({done.seconds:.1f} s):\n{done.error}", flush=True)
-        finished = {done.path for done in results}
-        todo = [p for p in todo if p not in finished] if finished else []
-    digests.update_records(folder, keep_only=[p.name for p in paths])
-    _write_failed(folder, {n: f for n, f in failed.items() if n in {p.name for p in paths}})
-    records = digests.load_records(folder)
-    for path in paths:
-        name, kept = path.name, folder / path.name
-        if name in failed and failed[name].get("inputs") == wanted[path]:
-            result.failed[name] = str(failed[name].get("error", "failed"))
-            result.runs[name] = None
-        elif kept.exists():
-            if records.get(name) != wanted[path]:
-                result.stale.append(name)
-            result.runs[name] = kept
-        else:
-            result.runs[name] = None
-            result.stale.append(name)
-    return result
-
-
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -639,9 +553,11 @@ class SiteBuild:
 
 
 def write_shared(args: argparse.Namespace, staging: Path, renderer: SiteRenderer, package: dict[str, Any],
-                 package_files: list[tuple[dict[str, Any], str]]) -> None:
+                 package_files: list[tuple[dict[str, Any], str]]) -> set[str]:
     """The files every edition links to, once at the site's root: stylesheets, the data package's files,
-    CITATION.cff, the glossary as CSV and the whole project as a ZIP."""
+    CITATION.cff, the glossary as CSV and the whole project as a ZIP; returns their site paths (only these: the
+    English pages and downloads already in ``staging`` while notebooks run are not shared)."""
+    before = {p for p in staging.rglob("*") if p.is_file()}
     if package:
         copy_file(args.data / "datapackage.json", staging / "data/datapackage.json")
     for _, rel in package_files:
@@ -656,11 +572,7 @@ def write_shared(args: argparse.Namespace, staging: Path, renderer: SiteRenderer
     for rel, content in renderer.assets().items():
         (staging / rel).parent.mkdir(parents=True, exist_ok=True)
         (staging / rel).write_bytes(content)
-
-
-def shared_paths(args: argparse.Namespace, staging: Path) -> set[str]:
-    """Site paths of the shared files written by ``write_shared``."""
-    return {p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()}
+    return {p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file() and p not in before}
 
 
 def load_citation(path: Path) -> dict[str, Any]:
@@ -686,7 +598,7 @@ def check_site(staging: Path) -> list[tuple[str, int]]:
         sizes.append((rel, path.stat().st_size))
         if path.suffix in PAGE_SUFFIXES:
             html = path.read_text(encoding="utf-8")
-            problems += network_problems(html, rel)
+            problems += network_problems(html, rel) + other_editions_downloads(html, rel)
             if absolute_root in html:
                 problems.append(f"{rel}: contains the absolute path of the repository")
         limit, what = (PAGE_LIMIT, "page") if path.suffix in PAGE_SUFFIXES else (DOWNLOAD_LIMIT, "download")
@@ -698,6 +610,23 @@ def check_site(staging: Path) -> list[tuple[str, int]]:
     if problems:
         raise BuildError("site check failed:\n  " + "\n  ".join(problems))
     return sizes
+
+
+DOWNLOAD_LINK_RE = re.compile(r'(?:src|href)="([^"#?]*downloads/[^"#?]*)"')
+
+
+def other_editions_downloads(html: str, rel: str) -> list[str]:
+    """Links of a page to a chart, table or notebook download of another edition (a Russian page must show the
+    Russian chart); the project ZIP, shared by all, is allowed."""
+    here = edition_of(rel) or "en"
+    problems = []
+    for link in DOWNLOAD_LINK_RE.findall(html):
+        if SCHEME_RE.match(link):
+            continue
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), link))
+        if target != ARCHIVE and (edition_of(target) or "en") != here:
+            problems.append(f"{rel}: links to {target}, a download of another edition")
+    return problems[:3]
 
 
 def swap_into_place(staging: Path, dest: Path) -> None:
@@ -782,7 +711,7 @@ def reuse_edition(out: Path, staging: Path, lang: str, shared: set[str]) -> int:
 
 
 def build_languages(args: argparse.Namespace, paths: list[Path], staging: Path, shared: set[str],
-                    todo: dict[str, bool], runs: dict[str, LanguageRuns]) -> list[str]:
+                    todo: dict[str, bool], runs: dict[str, languages.LanguageRuns]) -> list[str]:
     """Render (or copy from the previous site) the Russian and Kazakh editions; return warnings.
 
     With ``--jobs`` 2 or more, two editions render at once: the second in a forked process (rendering is one
@@ -820,7 +749,7 @@ def build_languages(args: argparse.Namespace, paths: list[Path], staging: Path, 
 
 
 def _render_in_child(send: Any, args: argparse.Namespace, paths: list[Path], staging: Path, shared: set[str],
-                     lang: str, found: LanguageRuns) -> None:
+                     lang: str, found: languages.LanguageRuns) -> None:
     """Render one edition in a forked process; send back ("ok", warnings) or ("error", message)."""
     try:
         send.send(("ok", render_edition(args, paths, staging, shared, lang, found)))
@@ -832,7 +761,7 @@ def _render_in_child(send: Any, args: argparse.Namespace, paths: list[Path], sta
 
 
 def render_edition(args: argparse.Namespace, paths: list[Path], staging: Path, shared: set[str], lang: str,
-                   found: LanguageRuns) -> list[str]:
+                   found: languages.LanguageRuns) -> list[str]:
     """Render the pages of the Russian or Kazakh edition from the translated notebooks; return warnings."""
     notebooks, notes = {}, {}
     for path in paths:
@@ -878,12 +807,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         site = SiteBuild(args, paths, staging)
         results = execute(paths, args, site.notebook_executed) if not args.no_execute and paths else []
-        runs = {lang: language_runs(paths, lang, args.runs, args.jobs, args.timeout, not args.no_execute, args.rerun)
+        runs = {lang: languages.language_runs(paths, lang, args.runs, args.jobs, args.timeout,
+                                              run=not args.no_execute, rerun=args.rerun)
                 for lang in args.languages[1:]}
         for lang, found in runs.items():
             for name, error in found.failed.items():
                 print(f"warning: {name} failed in {lang} ({error}); its {lang} page shows the English outputs "
-                      f"until its inputs change ({display_path(args.runs / lang / FAILED_NAME)})")
+                      f"until its inputs change ({display_path(args.runs / lang / languages.FAILED_NAME)})")
             if found.stale:
                 print(f"warning: {lang} runs out of date, shown as kept (--no-execute): {', '.join(found.stale)}")
         inputs = site_inputs(args)
@@ -897,8 +827,7 @@ def main(argv: list[str] | None = None) -> int:
         wanted = {lang: edition_inputs(args, lang, common) for lang in args.languages}
         before = previous_editions(args.out)
         todo = {lang: bool(results) or before.get(lang) != wanted[lang] for lang in args.languages}
-        write_shared(args, staging, site.renderer, site.package, site.package_files)
-        shared = shared_paths(args, staging)
+        shared = write_shared(args, staging, site.renderer, site.package, site.package_files)
         warnings: list[str] = []
         if todo["en"]:
             warnings += site.finish()

@@ -13,12 +13,15 @@ A notebook in another language is the English notebook with
 
 writes ``<out>/<lang>/<name>.ipynb`` for each language, printing how many units are not yet translated. Each
 notebook is executed at most once per language (the English run is the main job's), on the main job's workers
-and watchdog (sitebuild.execute.run_all), and only when needed: the runs are kept in ``<out>/runs/<lang>/``
-with a record of their inputs (``digests.json`` there): the English notebook's code, the helpers, data, lock,
+and watchdog (sitebuild.execute.run_all), and only when needed: the runs are kept in ``locale/runs/<lang>/``
+(committed: the main job renders the Russian and Kazakh pages from them) with a record of their inputs
+(``digests.json`` there): the English notebook's code, the helpers, data, lock,
 Python and executor digests of sitebuild.digests, and the digest of the *code messages* of the language's
 catalog (translations of messages that ``helpers/`` or the notebook's code cells use). A changed markdown
 translation therefore re-renders the page without executing anything; a changed computed-sentence translation,
-helper or notebook code re-executes that notebook in that language.
+helper or notebook code re-executes that notebook in that language. A run that fails is recorded in
+``failed.json`` beside the records and not retried until its inputs change (:func:`language_runs`); the main job
+then shows that page's English outputs under a visible note and warns on every build.
 """
 
 from __future__ import annotations
@@ -311,6 +314,94 @@ def run_inputs(path: Path, lang: str, shared: dict[str, str]) -> dict[str, str]:
     return {**digests.inputs_of(path, shared), "catalog": code_messages_digest(lang, path.name), "language": lang}
 
 
+FAILED_NAME = "failed.json"  # beside a language's digests.json: runs that failed, with the inputs they failed on
+
+
+@dataclass
+class LanguageRuns:
+    """Each notebook's run in one language (None where there is no usable run), and what happened to them."""
+
+    runs: dict[str, Path | None] = field(default_factory=dict)  # notebook name -> the kept run, or None
+    executed: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # notebook name -> the error (this job or recorded)
+    stale: list[str] = field(default_factory=list)  # kept runs used although their inputs changed (--no-execute)
+
+
+def _read_failed(folder: Path) -> dict[str, Any]:
+    path = folder / FAILED_NAME
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def _write_failed(folder: Path, failed: dict[str, Any]) -> None:
+    path = folder / FAILED_NAME
+    if not failed:
+        path.unlink(missing_ok=True)
+        return
+    text = json.dumps(dict(sorted(failed.items())), indent=1, ensure_ascii=False) + "\n"
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def language_runs(
+    paths: list[Path], lang: str, runs: Path, jobs: int, timeout: int | None = None, run: bool = True,
+    rerun: bool = False,
+) -> LanguageRuns:
+    """The runs of ``paths`` with ``KZREF_LANG=lang``, kept in ``runs/<lang>/`` (``locale/runs/``) with their input
+    records (the same as sitebuild.languages.editions'), executing those whose inputs changed when ``run`` (all of
+    them with ``rerun``, as ``make rerun`` asks).
+
+    A run that fails is recorded in ``failed.json`` with its inputs and not retried until they change: its page
+    shows the English outputs with a visible note and the job prints a warning on every build (the English
+    edition, the reference, is not held back by a translation's failure; see issue 20).
+    """
+    from sitebuild.execute import CELL_TIMEOUT, run_all, write_if_changed
+
+    folder = runs / lang
+    folder.mkdir(parents=True, exist_ok=True)
+    shared = digests.shared_inputs()
+    records, failed = digests.load_records(folder), _read_failed(folder)
+    wanted = {path: run_inputs(path, lang, shared) for path in paths}
+    result = LanguageRuns()
+    stale = [p for p, inputs in wanted.items() if records.get(p.name) != inputs or not (folder / p.name).exists()]
+    todo = list(paths) if rerun else [p for p in stale if failed.get(p.name, {}).get("inputs") != wanted[p]]
+    while run and todo:  # run_all starts nothing new after a failure: go on with the rest
+        with language_environment(lang):  # the workers fork with it, their kernels inherit it
+            results = list(run_all(todo, jobs, timeout or CELL_TIMEOUT))
+        for done in results:
+            name = done.path.name
+            if done.ok:
+                write_if_changed(folder / name, done.text)
+                digests.update_records(folder, {name: wanted[done.path]})
+                failed.pop(name, None)
+                result.executed.append(name)
+                print(f"executed {name} in {lang} ({done.seconds:.1f} s)", flush=True)
+            else:
+                failed[name] = {"inputs": wanted[done.path], "error": done.error.splitlines()[0]}
+                print(f"FAILED   {name} in {lang} ({done.seconds:.1f} s):\n{done.error}", flush=True)
+        finished = {done.path for done in results}
+        todo = [p for p in todo if p not in finished] if finished else []
+    digests.update_records(folder, keep_only=[p.name for p in paths])
+    _write_failed(folder, {n: f for n, f in failed.items() if n in {p.name for p in paths}})
+    records = digests.load_records(folder)
+    for path in paths:
+        name, kept = path.name, folder / path.name
+        if name in failed and failed[name].get("inputs") == wanted[path]:
+            result.failed[name] = str(failed[name].get("error", "failed"))
+            result.runs[name] = None
+        elif kept.exists():
+            if records.get(name) != wanted[path]:
+                result.stale.append(name)
+            result.runs[name] = kept
+        else:
+            result.runs[name] = None
+            result.stale.append(name)
+    return result
+
+
 @dataclass
 class Editions:
     """The notebooks in each language, and which of them had to be executed to get there."""
@@ -320,35 +411,24 @@ class Editions:
     executed: dict[str, list[str]] = field(default_factory=dict)  # lang -> names executed in this call
 
 
-def editions(paths: list[Path], langs: list[str], out: Path, jobs: int = 2) -> Editions:
+def editions(paths: list[Path], langs: list[str], out: Path, jobs: int = 2, runs: Path | None = None) -> Editions:
     """Each notebook of ``paths`` in each of ``langs``, executing only the runs whose inputs changed.
 
-    Runs are kept in ``out/runs/<lang>/`` with their input records; translated notebooks are returned (not
-    written). Raises RuntimeError naming the notebook, the language and the cell if a run fails.
+    Runs are kept in ``runs/<lang>/`` (default ``out/runs/``) with their input records (:func:`language_runs`);
+    translated notebooks are returned (not written). Raises RuntimeError naming the notebook, the language and the
+    cell if a run fails.
     """
-    from sitebuild.execute import run_all, write_if_changed
-
-    shared = digests.shared_inputs()
+    runs = out / "runs" if runs is None else runs
     result = Editions()
     for lang in langs:
-        folder = out / "runs" / lang
-        folder.mkdir(parents=True, exist_ok=True)
-        records = digests.load_records(folder)
-        wanted = {path: run_inputs(path, lang, shared) for path in paths}
-        stale = [path for path, inputs in wanted.items()
-                 if records.get(path.name) != inputs or not (folder / path.name).exists()]
-        with language_environment(lang):  # the workers fork with it, their kernels inherit it
-            for run in run_all(stale, jobs):
-                if not run.ok:
-                    raise RuntimeError(f"the {lang} run failed: {run.error}")
-                write_if_changed(folder / run.path.name, run.text)
-                digests.update_records(folder, {run.path.name: wanted[run.path]})
-        digests.update_records(folder, keep_only=[path.name for path in paths])
-        result.executed[lang] = sorted(path.name for path in stale)
+        found = language_runs(paths, lang, runs, jobs, run=True)
+        if found.failed:
+            raise RuntimeError(f"the {lang} run failed: " + "; ".join(f"{n}: {e}" for n, e in found.failed.items()))
+        result.executed[lang] = sorted(found.executed)
         result.notebooks[lang], result.coverage[lang] = {}, {}
         for path in paths:
             english = nbformat.read(path, as_version=4)
-            run = nbformat.read(folder / path.name, as_version=4)
+            run = nbformat.read(runs / lang / path.name, as_version=4)
             nb, coverage = translate_notebook(english, lang, run)
             result.notebooks[lang][path.name], result.coverage[lang][path.name] = nb, coverage
     return result
@@ -359,9 +439,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument("--lang", nargs="+", default=["ru", "kk"], choices=["ru", "kk"])
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--out", type=Path, default=Path("_artifacts/languages"))
+    parser.add_argument("--out", type=Path, default=Path("_artifacts/languages"), help="the translated notebooks")
+    parser.add_argument("--runs", type=Path, default=i18n.LOCALE_DIR / "runs",
+                        help="the runs kept with their records (default locale/runs/, the ones the site uses)")
     args = parser.parse_args(argv)
-    built = editions(sorted(args.notebooks), args.lang, args.out, args.jobs)
+    built = editions(sorted(args.notebooks), args.lang, args.out, args.jobs, args.runs)
     for lang, notebooks in built.notebooks.items():
         for name, nb in notebooks.items():
             target = args.out / lang / name

@@ -133,3 +133,13 @@ def test_every_table_title_of_the_data_package_is_a_site_word() -> None:
     package = json.loads((ROOT / "data/datapackage.json").read_text(encoding="utf-8"))
     titles = [resource["title"] for resource in package["resources"] if resource.get("title")]
     assert titles and [title for title in titles if title not in UI_STRINGS] == []
+
+
+def test_a_page_of_one_edition_linking_to_another_editions_download_is_refused() -> None:
+    from sitebuild.build import other_editions_downloads
+
+    page = '<img src="../downloads/02_turnout/c.png"><a href="downloads/02_turnout/c.csv">'
+    assert other_editions_downloads(page, "kk/02_turnout.html") == [
+        "kk/02_turnout.html: links to downloads/02_turnout/c.png, a download of another edition"]
+    assert other_editions_downloads('<img src="downloads/02_turnout/c.png">', "02_turnout.html") == []
+    assert other_editions_downloads('<a href="../downloads/kz-referendum-2022-project.zip">', "ru/index.html") == []

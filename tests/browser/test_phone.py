@@ -192,7 +192,8 @@ def test_tables_align_and_fit_a4(browser: Any, site_dir: Path) -> None:
         page.goto((site_dir / name).as_uri())
         aligns = page.eval_on_selector_all(
             ".site-table-wrap td",
-            "els => els.map(e => [/^\\s*[-−+(<>≤≥~]?\\s*\\d[\\d,. ]*%?\\)?\\s*$/.test(e.textContent),"
+            # numbers as written in each edition: 68.05 %, 11 734 642 and 68,05 % with no-break or thin spaces
+            "els => els.map(e => [/^\\s*[-−+(<>≤≥~]?\\s*\\d[\\d,. \\u00a0\\u202f]*%?\\)?\\s*$/.test(e.textContent),"
             " getComputedStyle(e).textAlign])",
         )
         for numeric, align in aligns:
