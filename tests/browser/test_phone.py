@@ -233,9 +233,11 @@ def test_charts_readable_full_screen(page: Any, site_dir: Path) -> None:
             assert page.locator(".site-zoom[open]").count() == 0
 
 
-def test_every_chart_and_table_lists_its_sources(page: Any, site_dir: Path) -> None:
+def test_every_chart_and_table_lists_its_sources(browser: Any, site_dir: Path) -> None:
     """Sources as links under every chart (and every table whose notebook loads a data table); permalinks;
-    how to cite; "see data/README.md" nowhere."""
+    how to cite; "see data/README.md" nowhere (what the page holds, the same at any width: checked on the phone)."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
     for name in pages(site_dir):
         page.goto((site_dir / name).as_uri())
         assert "data/README.md" not in page.inner_text("body"), f"{name}: mentions data/README.md"
@@ -252,6 +254,7 @@ def test_every_chart_and_table_lists_its_sources(page: Any, site_dir: Path) -> N
     page.goto((site_dir / "data/README.html").as_uri())
     for table in page.locator(".site-data-table").all():
         assert table.locator("a.site-source-link").count() > 0 and table.locator("a[download]").count() == 1
+    context.close()
 
 
 def png_texts(data: bytes) -> dict[bytes, bytes]:
