@@ -9,6 +9,7 @@ sections and sub-sections, code cells). Nothing in notebooks/ or data/ is modifi
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import functools
 import http.server
 import os
@@ -78,7 +79,16 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         built = Path(os.environ["SITE_DIR"]).resolve()
         assert (built / "index.html").is_file(), f"SITE_DIR={built} has no index.html"
         return built
-    return build_site(tmp_path_factory.mktemp("site") / "_site")
+    # One build for the whole run: pytest-xdist's workers share the parent of their temporary folders, and the
+    # first worker to get the lock builds (three editions take about 15 s) while the others wait for it.
+    shared = tmp_path_factory.getbasetemp().parent
+    with open(shared / "site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        site, done = shared / "site" / "_site", shared / "site" / "built"
+        if not done.exists():
+            build_site(site)
+            done.touch()
+    return site
 
 
 @pytest.fixture(scope="session")
