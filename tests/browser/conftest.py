@@ -81,7 +81,8 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         return built
     # One build for the whole run: pytest-xdist's workers share the parent of their temporary folders, and the
     # first worker to get the lock builds (three editions take about 15 s) while the others wait for it.
-    shared = tmp_path_factory.getbasetemp().parent
+    base = tmp_path_factory.getbasetemp()  # under xdist a worker's folder (popen-gwN) in the run's own folder
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
     with open(shared / "site.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         site, done = shared / "site" / "_site", shared / "site" / "built"
