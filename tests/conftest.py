@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import csv
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 REFERENCE = ROOT.parent / "shared" / "reference"
+
+
+@pytest.fixture(scope="module")
+def kernel() -> Iterator[Any]:
+    """One kernel in notebooks/ for a test file's notebook runs, each from an empty namespace
+    (tests/notebook_runs.py: ``run_with_parameters(..., kernel=kernel)``)."""
+    from tests import notebook_runs
+
+    with notebook_runs.shared_kernel(ROOT / "notebooks") as started:
+        yield started
 
 
 @pytest.fixture

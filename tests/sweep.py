@@ -41,8 +41,6 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-if str(ROOT / "scripts") not in sys.path:  # notebook_runs imports the main job's bounds from scripts/
-    sys.path.insert(0, str(ROOT / "scripts"))
 
 # three named groups the notebooks' alternatives leave out (NOTEBOOKS.md, "Shape of every notebook", point 3)
 THREE_CITIES = ["almaty_city", "nur_sultan", "shymkent"]

@@ -81,9 +81,9 @@ def output_text(nb: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
-def run(path: Path, out: Path, parameters: dict[str, Any]) -> dict[str, Any]:
-    """Execute a copy of the notebook with the parameters injected (the main job's bounds); return it."""
-    return dict(notebook_runs.run_with_parameters(path, out, parameters))
+def run(path: Path, out: Path, parameters: dict[str, Any], kernel: Any) -> dict[str, Any]:
+    """Execute a copy of the notebook with the parameters injected (the main job's bounds), in ``kernel``."""
+    return dict(notebook_runs.run_with_parameters(path, out, parameters, kernel=kernel))
 
 
 def test_at_least_five_notebooks_have_a_parameters_cell_and_each_is_tried() -> None:
@@ -94,13 +94,32 @@ def test_at_least_five_notebooks_have_a_parameters_cell_and_each_is_tried() -> N
 
 
 @pytest.mark.parametrize("stem", sorted(OTHER_VALUES))
-def test_another_value_tells_the_story_for_that_choice(stem: str, tmp_path: Path) -> None:
+def test_another_value_tells_the_story_for_that_choice(stem: str, tmp_path: Path, kernel: Any) -> None:
     parameters, expect = OTHER_VALUES[stem]
     path = NOTEBOOKS / f"{stem}.ipynb"
     committed = output_text(json.loads(path.read_text(encoding="utf-8")))
     assert expect not in committed, f"{stem}: {expect!r} is already in the committed outputs; choose a telling text"
-    executed = run(path, tmp_path / path.name, parameters)
+    executed = run(path, tmp_path / path.name, parameters, kernel)
     assert expect in output_text(executed), f"{stem} with {parameters}: {expect!r} not in the outputs"
     # the sweep's checks (tests/sweep.py) on this run: its fast sample in the test suite
     problems = sweep.check_run(sweep.Case(stem, parameters), executed, sweep.parameters_cell(stem))
     assert not problems, f"{stem} with {parameters}: {problems}"
+
+
+def test_a_shared_kernel_starts_each_run_from_an_empty_namespace(tmp_path: Path, kernel: Any) -> None:
+    """What one run leaves (a name, an open figure) is gone when the next starts: a notebook that relies on a name
+    it does not define fails in the shared kernel as in a new one."""
+    import nbformat
+    import papermill
+
+    first, second = tmp_path / "first.ipynb", tmp_path / "second.ipynb"
+    for path, code in ((first, "import matplotlib.pyplot as plt\nleft_over = 1\nplt.figure()"),
+                       (second, "import matplotlib.pyplot as plt\nassert plt.get_fignums() == []\nleft_over")):
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell(code)]
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(nb, path)
+    run(first, tmp_path / "first-out.ipynb", {}, kernel)
+    with pytest.raises(papermill.PapermillExecutionError) as failure:
+        run(second, tmp_path / "second-out.ipynb", {}, kernel)
+    assert failure.value.ename == "NameError" and "left_over" in failure.value.evalue

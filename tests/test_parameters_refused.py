@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import papermill
 import pytest
@@ -15,11 +16,11 @@ from tests.test_parameters import BAD_VALUES, NOTEBOOKS, run
 
 
 @pytest.mark.parametrize("stem", sorted(BAD_VALUES))
-def test_a_bad_value_stops_with_the_allowed_values(stem: str, tmp_path: Path) -> None:
+def test_a_bad_value_stops_with_the_allowed_values(stem: str, tmp_path: Path, kernel: Any) -> None:
     parameters, expect = BAD_VALUES[stem]
     path = NOTEBOOKS / f"{stem}.ipynb"
     with pytest.raises(papermill.PapermillExecutionError) as failure:
-        run(path, tmp_path / path.name, parameters)
+        run(path, tmp_path / path.name, parameters, kernel)
     message = f"{failure.value.ename}: {failure.value.evalue}"
     assert expect in message, f"{stem} with {parameters}: the error reads {message!r}"
     executed = json.loads((tmp_path / path.name).read_text(encoding="utf-8"))
