@@ -111,6 +111,19 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _catalog(language()).ngettext(singular, plural, count)
 
 
+def written_for(text: str, lang: str) -> str:
+    """Figures written the English way (``1,234.50``) with ``lang``'s group and decimal symbols (``1 234,50`` in ru
+    and kk, a no-break space); digits kept exactly, English returned unchanged."""
+    if lang == "en":
+        return text
+    symbols = Locale.parse(lang).number_symbols["latn"]
+    return "".join(symbols["group"] if c == "," else symbols["decimal"] if c == "." else c for c in text)
+
+
+# the year, "жылғы" (of the year) and day and month, the year kept with its word by a no-break space
+KAZAKH_LONG_DATE = "y\u00a0'жылғы' d MMMM"
+
+
 class _Formats:
     """Numbers written for the language of this run (Babel's locale data)."""
 
@@ -139,15 +152,16 @@ class _Formats:
         The digits are kept exactly (no second rounding); only ``,`` and ``.`` become the locale's group and
         decimal symbols (``1 234,50`` in ru and kk, with a no-break space). English text is returned unchanged.
         """
-        if language() == "en":
-            return text
-        locale = self._locale()
-        group, decimal = locale.number_symbols["latn"]["group"], locale.number_symbols["latn"]["decimal"]
-        return "".join(group if c == "," else decimal if c == "." else c for c in text)
+        return written_for(text, language())
 
     def date(self, day: dt.date) -> str:
-        """``June 5, 2022`` (en), ``5 июня 2022 г.`` (ru), ``2022 ж. 5 маусым`` (kk): CLDR's long date format."""
-        return str(format_date(day, format="long", locale=self._locale()))
+        """``June 5, 2022`` (en), ``5 июня 2022 г.`` (ru): CLDR's long date format; ``2022 жылғы 5 маусым`` (kk).
+
+        Kazakh is written as the commission and official texts write a date, "2022 жылғы 5 маусым", not with CLDR's
+        abbreviation "2022 ж. 5 маусым"; month names are still Babel's.
+        """
+        pattern = KAZAKH_LONG_DATE if language() == "kk" else "long"
+        return str(format_date(day, format=pattern, locale=self._locale()))
 
     def month(self, year: int, month: int) -> str:
         """``June 2022`` (en), ``июнь 2022`` (ru), ``маусым 2022`` (kk): the month standing alone, as a label."""

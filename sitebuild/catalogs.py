@@ -78,7 +78,13 @@ class Unit:
         return " ".join(self.raw.split())
 
 
+class Figures(str):
+    """A table cell of figures only (``11,734,642``, ``68.0529 (68.05 ✔)``, ``<= 5 %``): nothing to translate, but
+    written with each language's number symbols (``11 734 642``, ``68,0529 (68,05 ✔)``)."""
+
+
 Piece = str | Unit
+FIGURES_ONLY = re.compile(r"[\d\s,.+=()%<>≤≥✔*;−-]*\d[\d\s,.+=()%<>≤≥✔*;−-]*")
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _HEADING = re.compile(r"^(\s{0,3}#{1,6}\s+)(.*?)(\s*)$")
@@ -110,9 +116,10 @@ def _table_row(line: str) -> list[Piece]:
         if number:
             pieces.append("|")
         stripped = cell.strip()
-        if stripped and translatable(stripped):
+        if stripped and (translatable(stripped) or FIGURES_ONLY.fullmatch(stripped)):
             start = cell.index(stripped)
-            pieces += [cell[:start], Unit("table cell", stripped), cell[start + len(stripped):]]
+            piece = Unit("table cell", stripped) if translatable(stripped) else Figures(stripped)
+            pieces += [cell[:start], piece, cell[start + len(stripped):]]
         else:
             pieces.append(cell)
     return pieces
@@ -159,9 +166,17 @@ def _unit(kind: str, raw: str) -> Piece:
     return Unit(kind, raw) if translatable(raw) else raw
 
 
-def join_markdown(pieces: Iterable[Piece], render: Callable[[Unit], str] | None = None) -> str:
-    """Put a split cell back together, each unit as ``render(unit)`` (its raw English text by default)."""
-    return "".join(piece if isinstance(piece, str) else (render(piece) if render else piece.raw) for piece in pieces)
+def join_markdown(pieces: Iterable[Piece], render: Callable[[Unit], str] | None = None,
+                  figures: Callable[[str], str] | None = None) -> str:
+    """Put a split cell back together, each unit as ``render(unit)`` (its raw English text by default), each table
+    cell of figures as ``figures(cell)`` (as written by default)."""
+
+    def joined(piece: Piece) -> str:
+        if isinstance(piece, Unit):
+            return render(piece) if render else piece.raw
+        return figures(piece) if figures and isinstance(piece, Figures) else piece
+
+    return "".join(joined(piece) for piece in pieces)
 
 
 def markdown_units(source: str) -> list[Unit]:

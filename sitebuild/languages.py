@@ -42,7 +42,7 @@ from typing import Any
 import nbformat
 
 from helpers import i18n
-from helpers.i18n import LANGUAGE_ENV, translated
+from helpers.i18n import LANGUAGE_ENV, translated, written_for
 from sitebuild import digests
 from sitebuild.catalogs import Unit, join_markdown, read_catalog, split_markdown
 
@@ -227,7 +227,7 @@ def translate_markdown(source: str, lang: str, context: str | None = None) -> tu
             return mark_untranslated(unit.text, lang)
         return found
 
-    text = join_markdown(pieces, render)
+    text = join_markdown(pieces, render, figures=lambda cell: written_for(cell, lang))
     return text, Coverage(sum(isinstance(p, Unit) for p in pieces), missing)
 
 

@@ -115,6 +115,23 @@ def accessible_html(html: str) -> str:
     return FOCUSABLE_RE.sub(r'\1 tabindex="0"', html)
 
 
+# a number and its per cent sign, typed with an ordinary space in markdown ("68.05 %", "68,05 %-ы")
+PERCENT_SPACE_RE = re.compile(r"(?<=\d) (?=%)")
+TAG_RE = re.compile(r"(<[^>]*>)")
+RAW_TEXT_RE = re.compile(r"(<(pre|code|script|style|textarea)\b.*?</\2\s*>)", re.DOTALL | re.IGNORECASE)
+
+
+def unbroken_percentages(html: str) -> str:
+    """A page's text with a no-break space between a number and its ``%`` (a phone would otherwise end a line after
+    "68,05" and start the next with "%"); code, scripts and attributes are left as written."""
+    pieces = RAW_TEXT_RE.split(html)  # text, raw element, its tag name, text, ...
+    for index in range(0, len(pieces), 3):
+        parts = TAG_RE.split(pieces[index])
+        parts[::2] = [PERCENT_SPACE_RE.sub("\u00a0", text) for text in parts[::2]]
+        pieces[index] = "".join(parts)
+    return "".join(piece for index, piece in enumerate(pieces) if index % 3 != 2)
+
+
 def markdown() -> MarkdownIt:
     """CommonMark with tables and strikethrough (what notebooks and READMEs use)."""
     return MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
@@ -910,7 +927,8 @@ class SiteRenderer:
         if ids is not None:
             content = same_heading_ids(content, ids.headings)
         body = head + toc_html(page_headings(content)) + content if mark else body
-        return RenderedPage(mark_languages(readable_tables(body, self.t("Table")), self.lang), files)
+        return RenderedPage(unbroken_percentages(mark_languages(readable_tables(body, self.t("Table")), self.lang)),
+                            files)
 
     @staticmethod
     def page_ids(html: str) -> PageIds:
@@ -922,7 +940,7 @@ class SiteRenderer:
     def render_template(self, name: str, page: str = "", **context: Any) -> str:
         """Render one of our Jinja2 templates with the shared configuration, for the site page ``page``."""
         template = self.env.get_template(name)
-        return template.render(site=self.config, lang=self.lang, **self.editions(page), **context)
+        return unbroken_percentages(template.render(site=self.config, lang=self.lang, **self.editions(page), **context))
 
     def data_page(
         self, readme_md: str, tables: list[dict[str, Any]] | None = None, changed: str = "",

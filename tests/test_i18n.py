@@ -337,7 +337,7 @@ def test_only_translations_that_code_uses_make_a_run_stale(isolated_catalogs: Pa
 @pytest.mark.parametrize(("lang", "day", "month"), [
     ("en", "June 5, 2022", "June 2022"),
     ("ru", "5 июня 2022\u202fг.", "июнь 2022"),  # CLDR keeps the year and its abbreviation together
-    ("kk", "2022\u202fж. 5 маусым", "маусым 2022"),
+    ("kk", "2022\u00a0жылғы 5 маусым", "маусым 2022"),  # as official texts write it, not CLDR's "2022 ж."
 ])
 def test_dates_and_months_are_written_by_babel_for_the_language(monkeypatch: pytest.MonkeyPatch, lang: str, day: str,
                                                                 month: str) -> None:
@@ -357,3 +357,22 @@ def test_a_site_document_message_has_its_document_as_context(po: dict[str, Any])
             if message.id and places & documents:
                 assert message.context in documents and places == {message.context}, (lang, message.id, places)
     assert i18n.translated("notes", "ru") != i18n.translated("notes", "ru", context="data/README.md") == "notes"
+
+
+@pytest.mark.parametrize(("lang", "registered", "share"), [
+    ("ru", "**11\u00a0734\u00a0642**", "68,0529 (68,05 ✔)"),
+    ("kk", "**11\u00a0734\u00a0642**", "68,0529 (68,05 ✔)"),
+])
+def test_a_table_cell_of_figures_is_written_with_the_languages_symbols(lang: str, registered: str, share: str) -> None:
+    """The data README's cells of figures have no words (so no message), yet a Russian or Kazakh reader sees them
+    written as the rest of the page; names in code, dates and counts stay as they are."""
+    from sitebuild.languages import translate_markdown
+
+    source = ("| measure | value | column | from |\n|---|---|---|---|\n"
+              "| registered | **11,734,642** | `turnout_2000` | 2023-01-01 (20) |\n"
+              "| turnout | 68.0529 (68.05 ✔) | `data/boundaries/units_2022.geojson` | 17 |")
+    text = translate_markdown(source, lang, "data/README.md")[0]
+    rows = [[cell.strip() for cell in line.split("|")[1:-1]] for line in text.splitlines()]
+    assert rows[2][1] == registered and rows[3][1] == share
+    assert rows[2][2:] == ["`turnout_2000`", "2023-01-01 (20)"]
+    assert rows[3][2:] == ["`data/boundaries/units_2022.geojson`", "17"]

@@ -143,3 +143,11 @@ def test_a_page_of_one_edition_linking_to_another_editions_download_is_refused()
         "kk/02_turnout.html: links to downloads/02_turnout/c.png, a download of another edition"]
     assert other_editions_downloads('<img src="downloads/02_turnout/c.png">', "02_turnout.html") == []
     assert other_editions_downloads('<a href="../downloads/kz-referendum-2022-project.zip">', "ru/index.html") == []
+
+
+def test_a_number_keeps_its_percent_sign_on_its_line_but_code_stays_as_written() -> None:
+    page = ('<p>**68.05 %** took part, <b>7 %</b>, 68,05 %-ы</p><img alt="5 %"/><pre>x = 5 %</pre>'
+            '<script>if (a<b) { y = 5 % 2; }</script><p>then 12 %</p><PRE class="x"><code>1 %</code></PRE>')
+    assert site_render.unbroken_percentages(page) == (
+        '<p>**68.05\u00a0%** took part, <b>7\u00a0%</b>, 68,05\u00a0%-ы</p><img alt="5 %"/><pre>x = 5 %</pre>'
+        '<script>if (a<b) { y = 5 % 2; }</script><p>then 12\u00a0%</p><PRE class="x"><code>1 %</code></PRE>')

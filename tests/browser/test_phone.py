@@ -184,6 +184,20 @@ def test_no_page_wider_than_a_360_px_screen(browser: Any, site_dir: Path) -> Non
     assert wide == {}, f"pages wider than 360 px: {wide}"
 
 
+def test_no_percent_sign_can_wrap_away_from_its_number(site_dir: Path) -> None:
+    """In every edition's text (code left out) a number and its % are held together by a no-break space: on a phone
+    "68,05" must not end one line and "%" start the next (the translations' markdown types an ordinary space)."""
+    from sitebuild.render import RAW_TEXT_RE, TAG_RE
+
+    found = {}
+    for name in pages(site_dir):
+        pieces = RAW_TEXT_RE.split((site_dir / name).read_text(encoding="utf-8"))
+        texts = [text for i in range(0, len(pieces), 3) for text in TAG_RE.split(pieces[i])[::2]]  # text nodes
+        if loose := [hit for text in texts for hit in re.findall(r"\S*\d[ \t\n]+%\S*", text)]:
+            found[name] = loose[:3]
+    assert found == {}, f"a % that can wrap away from its number: {found}"
+
+
 def test_tables_align_and_fit_a4(browser: Any, site_dir: Path) -> None:
     """Numbers right, text left, the label column sticky on screen; printed on A4, no table is cut."""
     context = browser.new_context(viewport=PHONE)
