@@ -184,16 +184,26 @@ def test_no_page_wider_than_a_360_px_screen(browser: Any, site_dir: Path) -> Non
     assert wide == {}, f"pages wider than 360 px: {wide}"
 
 
+def text_nodes(path: Path, leave_out: str = "pre|code|script|style|textarea") -> list[str]:
+    """The text between the tags of a page, without the elements named in ``leave_out`` (by default all code)."""
+    from sitebuild.render import TAG_RE
+
+    raw = re.compile(rf"(<({leave_out})\b.*?</\2\s*>)", re.DOTALL | re.IGNORECASE)
+    pieces = raw.split(path.read_text(encoding="utf-8"))  # text, left-out element, its tag name, text, ...
+    return [text for i in range(0, len(pieces), 3) for text in TAG_RE.split(pieces[i])[::2]]
+
+
+def page_text(path: Path) -> str:
+    """A page's prose as one string: inline code kept, code blocks (folded cells), scripts and styles left out."""
+    return " ".join(" ".join(text_nodes(path, "pre|script|style|textarea")).split())
+
+
 def test_no_percent_sign_can_wrap_away_from_its_number(site_dir: Path) -> None:
     """In every edition's text (code left out) a number and its % are held together by a no-break space: on a phone
     "68,05" must not end one line and "%" start the next (the translations' markdown types an ordinary space)."""
-    from sitebuild.render import RAW_TEXT_RE, TAG_RE
-
     found = {}
     for name in pages(site_dir):
-        pieces = RAW_TEXT_RE.split((site_dir / name).read_text(encoding="utf-8"))
-        texts = [text for i in range(0, len(pieces), 3) for text in TAG_RE.split(pieces[i])[::2]]  # text nodes
-        if loose := [hit for text in texts for hit in re.findall(r"\S*\d[ \t\n]+%\S*", text)]:
+        if loose := [hit for text in text_nodes(site_dir / name) for hit in re.findall(r"\S*\d[ \t\n]+%\S*", text)]:
             found[name] = loose[:3]
     assert found == {}, f"a % that can wrap away from its number: {found}"
 
@@ -228,37 +238,54 @@ def test_tables_align_and_fit_a4(browser: Any, site_dir: Path) -> None:
 # --- Charts: readable, sourced, citable ---------------------------------------------------------------
 
 
+ZOOM_EVERY_CHART = """async () => {
+  const sizes = [];
+  for (const opener of document.querySelectorAll("figure.site-chart .site-enlarge")) {
+    opener.click();
+    const zoomed = document.querySelector(".site-zoom[open] img");
+    if (!zoomed) { sizes.push(null); continue; }
+    await zoomed.decode();
+    sizes.push(zoomed.getBoundingClientRect().width / zoomed.naturalWidth);
+    document.querySelector(".site-zoom-close").click();
+    if (document.querySelector(".site-zoom[open]")) sizes.push(null);
+  }
+  return sizes;
+}"""
+
+
 def test_charts_readable_full_screen(browser: Any, site_dir: Path) -> None:
     """A tap on a chart shows it full screen, its smallest text at 9 CSS px or more; its title is text (on the
-    phone, where the chart in the page is too small to read; on a desktop it is read in the page)."""
+    phone, where the chart in the page is too small to read; on a desktop it is read in the page). The first chart
+    of each page is tapped as a reader does, then every chart is opened and closed by its own button in the page."""
     context = browser.new_context(viewport=PHONE, accept_downloads=True)
     page = context.new_page()
     for name in notebook_pages(site_dir):
         page.goto((site_dir / name).as_uri())
         charts = page.locator("figure.site-chart")
         assert charts.count() > 0, name
-        for position in range(charts.count()):
-            chart = charts.nth(position)
-            title = chart.locator("figcaption").inner_text()
-            assert title.rstrip(" #") == chart.locator("img").get_attribute("alt"), f"{name}: title is not text"
-            chart.locator(".site-enlarge").click()
-            zoomed = page.locator(".site-zoom[open] img")
-            zoomed.evaluate("e => e.decode()")
-            size = zoomed.evaluate("e => e.getBoundingClientRect().width / e.naturalWidth") * SMALLEST_IMAGE_PX
+        titles = charts.evaluate_all("""els => els.map(e => [e.querySelector("figcaption").innerText,
+                                                            e.querySelector("img").alt])""")
+        for position, (title, alt) in enumerate(titles):  # the page's text holds a % to its number: as words
+            assert title.rstrip(" #").split() == alt.split(), f"{name}, chart {position + 1}: title is not text"
+        charts.first.locator(".site-enlarge").click()
+        assert page.locator(".site-zoom[open] img").count() == 1, f"{name}: a tap does not enlarge the chart"
+        page.click(".site-zoom-close")
+        assert page.locator(".site-zoom[open]").count() == 0, f"{name}: the enlarged chart does not close"
+        sizes = page.evaluate(ZOOM_EVERY_CHART)
+        assert None not in sizes and len(sizes) == len(titles), f"{name}: a chart does not open or close: {sizes}"
+        for position, ratio in enumerate(sizes):
+            size = ratio * SMALLEST_IMAGE_PX
             assert size >= READABLE_PX, f"{name}, chart {position + 1}: smallest text {size:.1f} px when enlarged"
-            page.click(".site-zoom-close")
-            assert page.locator(".site-zoom[open]").count() == 0
     context.close()
 
 
 def test_every_chart_and_table_lists_its_sources(browser: Any, site_dir: Path) -> None:
     """Sources as links under every chart (and every table whose notebook loads a data table); permalinks;
     how to cite; "see data/README.md" nowhere (what the page holds, the same at any width: checked on the phone)."""
+    mentions = [name for name in pages(site_dir) if "data/README.md" in page_text(site_dir / name)]
+    assert mentions == [], f"pages that send the reader to data/README.md: {mentions}"
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
-    for name in pages(site_dir):
-        page.goto((site_dir / name).as_uri())
-        assert "data/README.md" not in page.inner_text("body"), f"{name}: mentions data/README.md"
     for name in notebook_pages(site_dir):
         page.goto((site_dir / name).as_uri())
         for chart in page.locator("figure.site-chart").all():

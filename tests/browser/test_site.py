@@ -421,7 +421,9 @@ def test_every_table_offers_csv(browser: Any, site: Site) -> None:
                 shown = output.locator("table tbody tr").count()
                 assert len(rows) == shown, f"{url}, table {position + 1}: {len(rows)} CSV rows for {shown} shown"
                 headers = output.locator("table thead th").evaluate_all("els => els.map(e => e.textContent.trim())")
-                assert set(rows.columns) <= set(headers) | {""}, f"{url}, table {position + 1}: header differs"
+                # as words: the page's text holds a % to its number with a no-break space, the CSV as computed
+                columns, shown_headers = ({" ".join(h.split()) for h in names} for names in (rows.columns, headers))
+                assert columns <= shown_headers | {""}, f"{url}, table {position + 1}: header differs"
                 if site.known:
                     assert [list(rows.columns), *rows.values.tolist()] == site.known.table_rows
 
