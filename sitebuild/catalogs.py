@@ -84,7 +84,9 @@ class Figures(str):
 
 
 Piece = str | Unit
-FIGURES_ONLY = re.compile(r"[\d\s,.+=()%<>≤≥✔*;−-]*\d[\d\s,.+=()%<>≤≥✔*;−-]*")
+# numbers as English writes them (11,734,642 or 68.0529; not a version such as 0.3.0) among signs and brackets
+_ENGLISH_NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?(?![.,]?\d)"
+FIGURES_ONLY = re.compile(rf"(?=.*\d)(?:{_ENGLISH_NUMBER}|[\s+=()%<>≤≥✔*;−–-])+")
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _HEADING = re.compile(r"^(\s{0,3}#{1,6}\s+)(.*?)(\s*)$")

@@ -370,9 +370,11 @@ def test_a_table_cell_of_figures_is_written_with_the_languages_symbols(lang: str
 
     source = ("| measure | value | column | from |\n|---|---|---|---|\n"
               "| registered | **11,734,642** | `turnout_2000` | 2023-01-01 (20) |\n"
-              "| turnout | 68.0529 (68.05 ✔) | `data/boundaries/units_2022.geojson` | 17 |")
+              "| turnout | 68.0529 (68.05 ✔) | `data/boundaries/units_2022.geojson` | 17 |\n"
+              "| version | 0.3.0 | 1.5 | 2023-01-01 |")
     text = translate_markdown(source, lang, "data/README.md")[0]
     rows = [[cell.strip() for cell in line.split("|")[1:-1]] for line in text.splitlines()]
     assert rows[2][1] == registered and rows[3][1] == share
     assert rows[2][2:] == ["`turnout_2000`", "2023-01-01 (20)"]
     assert rows[3][2:] == ["`data/boundaries/units_2022.geojson`", "17"]
+    assert rows[4][1:] == ["0.3.0", "1,5", "2023-01-01"]  # a version is not a number
