@@ -62,7 +62,8 @@ languages: env  ## the Russian and Kazakh notebooks in _artifacts/languages/ (fr
 lab: env  ## JupyterLab on the collection
 	$(BIN)/jupyter lab --notebook-dir=.
 
-# BEFORE: a tree to compare the site job with, e.g. `make bench BEFORE=/work/main` (bench/bench.py, (10))
+# BEFORE: a tree to compare the site job with, e.g. `git worktree add /tmp/before f31a96d && make bench BEFORE=/tmp/before`
+# (bench/bench.py, (10))
 BEFORE ?=
 bench: env  ## speed and memory figures, measured in one run (see README); needs the network for the setup part
 	$(BIN)/python bench/bench.py --setup --markdown $(if $(BEFORE),--before $(BEFORE))

@@ -19,12 +19,13 @@
     then the lock) and the pip route, each into a new venv; their ratio (target uv <= 25 s).
 (8) a fresh clone's first ``make`` (environment from empty caches + main job), target <= 75 s.
 (9) the test command (``make test``) in that clone with the network cut, as CI runs it (target < 5 min).
-(10) the site's editions, before and after (``--before PATH``, e.g. /work/main, the tree before the Russian and
-    Kazakh editions; after: this tree): in a fresh copy of each, the main job rendering from the committed
-    outputs and kept runs (``--no-execute``: what a fresh clone's first ``make`` renders when its records are
-    current), cold (no ``_site/`` yet) and again with nothing changed; wall and CPU seconds of each.
+(10) the site's editions, before and after (``--before PATH``: a checkout of an earlier commit, e.g.
+    ``git worktree add /tmp/before f31a96d``, the last commit before the Russian and Kazakh editions; after: this
+    tree): in a fresh copy of each, the main job rendering from the committed outputs and kept runs
+    (``--no-execute``: what a fresh clone's first ``make`` renders when its records are current), cold (no
+    ``_site/`` yet) and again with nothing changed; wall and CPU seconds of each.
 
-    .venv/bin/python bench/bench.py --only-site --before /work/main   # (10) alone, about 2 minutes
+    .venv/bin/python bench/bench.py --only-site --before /tmp/before   # (10) alone, about 2 minutes
 
 Every run has a deadline and runs on a copy of the working tree (what a fresh clone would hold):
 nothing in the repository changes. If any run fails or exceeds its deadline, no ratio that depends on
@@ -428,7 +429,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip", type=lambda s: [x for x in s.split(",") if x], default=[], help="e.g. 04,05")
     parser.add_argument("--markdown", action="store_true", help="also print the summary as a markdown table")
     parser.add_argument("--root", type=Path, default=ROOT, help="project tree to copy and measure (default: this one)")
-    parser.add_argument("--before", type=Path, help="(10): also measure the site job of this tree (e.g. /work/main)")
+    parser.add_argument("--before", type=Path,
+                        help="(10): also measure the site job of this tree (a checkout of an earlier commit)")
     parser.add_argument("--only-site", action="store_true", help="only (10), the site job before and after")
     args = parser.parse_args(argv)
     if args.only_site:

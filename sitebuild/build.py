@@ -8,9 +8,15 @@
 A notebook is executed only when its code, the helpers, the data, the lock file, the Python version or
 the executor changed since its stored outputs were written (digests in notebooks/digests.json, see
 sitebuild/digests.py); every cell runs under the watchdog of sitebuild/execute.py (60 s per cell).
-A notebook is written back only if it ran without error (and only if its bytes changed); any
-failure stops the job with a non-zero exit naming the notebook and the cell, and the previous
+A notebook is written back only if it ran without error (and only if its bytes changed); a failing
+English notebook stops the job with a non-zero exit naming the notebook and the cell, and the previous
 site stays in place: pages are built in a temporary folder that replaces ``_site/`` at the end.
+
+The site has an edition per language (``--languages``, default en ru kk: English at the root, the others in
+``ru/`` and ``kk/``). Each notebook runs once more per language (``sitebuild/languages.py``; runs kept in
+``locale/runs/<lang>/`` and re-executed only when their inputs change); a Russian or Kazakh run that fails does
+not stop the job: its page shows the English outputs under a visible note, the job warns, and
+``tests/test_languages.py`` fails. An edition whose inputs did not change is copied from the previous site.
 Running the job twice gives byte-identical notebooks and pages (no timestamps, random ids or
 absolute paths). Rendering details and the choice of nbconvert are in ``sitebuild/render.py``.
 """
@@ -41,6 +47,7 @@ import yaml
 from markupsafe import Markup
 
 from helpers import i18n
+from helpers.i18n import LANGUAGES
 from sitebuild import archive, digests, languages
 from sitebuild.catalogs import GLOSSARY, glossary_rows
 from sitebuild.execute import CELL_TIMEOUT, RunResult, file_digest, run_all, write_if_changed
@@ -65,6 +72,7 @@ from sitebuild.render import (
     slugify,
     source_links,
     thumbnail,
+    unique_id,
     write_text,
 )
 from sitebuild.search import page_sections, read_aliases
@@ -90,7 +98,7 @@ class BuildError(Exception):
     """A failure that stops the job; the message is shown to the user."""
 
 
-LANGUAGES = ("en", "ru", "kk")  # the editions: English at the site's root, the others in ru/ and kk/
+# the editions (helpers.i18n.LANGUAGES): English at the site's root, the others in ru/ and kk/
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -492,11 +500,11 @@ class SiteBuild:
 
     def write_glossary(self) -> None:
         """The glossary page (locale/glossary.csv): each term in the three languages, with its sources."""
-        rows = []
+        rows, taken = [], set()
         for row in glossary_rows(GLOSSARY) if GLOSSARY.exists() else []:
             urls = [url.strip() for url in row.get("source_url", "").split(" ; ") if url.strip()]
             links = [{"href": url, "label": urlsplit(url).netloc.removeprefix("www.") or url} for url in urls]
-            rows.append({"id": slugify(row["term_en"]), "en": row["term_en"], "ru": row["term_ru"],
+            rows.append({"id": unique_id(slugify(row["term_en"]), taken), "en": row["term_en"], "ru": row["term_ru"],
                          "kk": row["term_kk"], "source": row.get("source", ""), "note": row.get("note", ""),
                          "links": links})
         html = self.renderer.glossary_page(rows, last_changed(GLOSSARY) if GLOSSARY.exists() else "")
@@ -678,7 +686,8 @@ def edition_inputs(args: argparse.Namespace, lang: str, common: str) -> str:
 def common_inputs(args: argparse.Namespace) -> str:
     """Digest of what every edition is rendered from (see ``edition_inputs``)."""
     options = f"{args.out}|{args.readme}|{args.data}|{args.notebooks}|{args.runs}|{args.languages}".encode()
-    read = [args.notebooks, args.data, args.readme, args.citation, ROOT / "site_template", ROOT / "sitebuild", GLOSSARY]
+    read = [args.notebooks, args.data, args.readme, args.citation, ROOT / "site_template", ROOT / "sitebuild",
+            ROOT / "helpers", GLOSSARY]  # helpers: the editions' words and number formats (helpers.i18n)
     return f"{digests.tree_digest([*read, ROOT / 'requirements.lock'])}-{hashlib.sha256(options).hexdigest()[:16]}"
 
 
@@ -734,8 +743,14 @@ def build_languages(args: argparse.Namespace, paths: list[Path], staging: Path, 
         sys.stdout.flush()  # the child would print what is still in the buffer a second time
         forked.start()
         send.close()
-    for lang in render:
-        warnings += render_edition(args, paths, staging, shared, lang, runs[lang])
+    try:
+        for lang in render:
+            warnings += render_edition(args, paths, staging, shared, lang, runs[lang])
+    except BaseException:
+        if forked is not None:  # it writes into the staging folder the caller is about to remove
+            forked.terminate()
+            forked.join()
+        raise
     if forked is not None:
         try:
             outcome = receive.recv()

@@ -897,9 +897,6 @@ class SiteRenderer:
         """
         nb = nbformat.from_dict(json.loads(json.dumps(info.nb)))  # private copy
         nb.metadata["title"] = plain_text(info.title)
-        for cell in nb.cells:  # what a run in Russian or Kazakh records for the tests of its charts: not for readers
-            for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
-                output.get("metadata", {}).pop("chart_text", None)
         merge_quiet_code(nb)
         files = attach_downloads(nb, info.stem, plain_text(info.title), self.imprint, ids.charts if ids else None)
         files[info.download] = info.text.encode("utf-8")
@@ -960,11 +957,11 @@ class SiteRenderer:
         )
         return mark_languages(html, self.lang)
 
-    def text_page(self, title: str, text_md: str, changed: str = "", page: str = "changelog.html",
-                  ids: list[str] | None = None) -> str:
-        """A page of text from Markdown (the changelog); ``ids``: the English page's heading ids, by position."""
+    def text_page(self, title: str, text_md: str, changed: str = "", ids: list[str] | None = None) -> str:
+        """The changelog page from its Markdown; ``ids``: the English page's heading ids, by position."""
         body = readable_tables(link_urls(add_heading_ids(self.md.render(text_md), ids)), self.t("Table"))
-        html = self.render_template("text.html.j2", page, title=title, body=Markup(body), changed=changed, root="")
+        html = self.render_template("text.html.j2", "changelog.html", title=title, body=Markup(body), changed=changed,
+                                    root="")
         return mark_languages(html, self.lang)
 
     def glossary_page(self, rows: list[dict[str, Any]], changed: str = "") -> str:
