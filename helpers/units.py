@@ -301,9 +301,8 @@ def _suggest(name: str, folder: Path | str | None = None, limit: int = 3) -> lis
 
 
 def english_names(folder: Path | str | None = None) -> dict[str, str]:
-    """unit_id -> English name, in display order."""
-    units = load.table("units", folder).sort_values("display_order")
-    return dict(zip(units["unit_id"].astype(str), units["name_en"].astype(str), strict=True))
+    """unit_id -> English name, in display order (the names of error messages, whatever the run's language)."""
+    return names("en", folder)
 
 
 def names(lang: str | None = None, folder: Path | str | None = None) -> dict[str, str]:
