@@ -29,28 +29,38 @@ PAPERMILL_OPTIONS: dict[str, Any] = {
     "log_output": False,
 }
 # what a shared kernel runs before each notebook: no name or figure of the last run is left (the modules stay
-# imported: that is the saving; each notebook sets the house style and its options again in its first cell)
+# imported: that is the saving; each notebook sets the house style and its options again in its first cell), and
+# every warning is shown each time (a warning already shown in an earlier run would otherwise stay silent)
 FRESH_NAMESPACE = (
-    "import matplotlib.pyplot\nmatplotlib.pyplot.close('all')\nget_ipython().run_line_magic('reset', '-f')"
+    "import matplotlib.pyplot\nmatplotlib.pyplot.close('all')\nimport warnings\nwarnings.simplefilter('always')\n"
+    "get_ipython().run_line_magic('reset', '-f')"
 )
 
 
 @contextlib.contextmanager
 def shared_kernel(folder: Path) -> Iterator[Any]:
-    """A kernel started in ``folder`` for several ``run_with_parameters`` calls; shut down on leaving."""
-    from jupyter_client.manager import KernelManager
+    """A kernel started in ``folder`` for several ``run_with_parameters`` calls; shut down on leaving.
 
-    manager = KernelManager(kernel_name=KERNEL_NAME)
-    manager.start_kernel(cwd=str(folder))
+    An asynchronous manager, as nbclient makes for itself: with a blocking one, nbclient's wait for a cell's output
+    blocks its event loop, and a cell over its time bound would hang the run instead of failing it.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    manager = AsyncKernelManager(kernel_name=KERNEL_NAME)
+    run_sync(manager.start_kernel)(cwd=str(folder))
     try:
         yield manager
     finally:
-        manager.shutdown_kernel(now=True)
+        run_sync(manager.shutdown_kernel)(now=True)
 
 
 def empty_namespace(kernel: Any) -> None:
     """Forget every name the kernel's last notebook defined, and close its figures."""
-    client = kernel.client()
+    from jupyter_client.blocking import BlockingKernelClient
+
+    client = BlockingKernelClient()
+    client.load_connection_info(kernel.get_connection_info())
     client.start_channels()
     try:
         client.wait_for_ready(timeout=STARTUP_TIMEOUT)
@@ -67,9 +77,10 @@ def run_with_parameters(
 ) -> Any:
     """Execute ``notebook`` with ``parameters`` injected, in the notebook's folder; return the result.
 
-    With ``kernel`` (from ``shared_kernel``, started in the notebook's folder) the run uses that kernel, emptied
-    first; without, a new kernel of its own. Raises papermill's PapermillExecutionError naming the failing cell on
-    any error, and nbclient's CellTimeoutError when a cell runs longer than ``cell_timeout`` seconds.
+    With ``kernel`` (from ``shared_kernel``, whose working folder is the one the notebooks read their data from)
+    the run uses that kernel, emptied first; without, a new kernel of its own. Raises papermill's
+    PapermillExecutionError naming the failing cell on any error, and nbclient's CellTimeoutError when a cell runs
+    longer than ``cell_timeout`` seconds (a shared kernel is then restarted, so the next run does not wait on it).
     """
     import papermill  # imported here: only the tests that run notebooks pay for it
 
@@ -77,6 +88,15 @@ def run_with_parameters(
     if kernel is not None:
         empty_namespace(kernel)
         options["km"] = kernel
-    return papermill.execute_notebook(
-        str(notebook), str(output), parameters=parameters, cwd=str(notebook.parent), **options
-    )
+    try:
+        return papermill.execute_notebook(
+            str(notebook), str(output), parameters=parameters, cwd=str(notebook.parent), **options
+        )
+    except papermill.PapermillExecutionError:
+        raise  # a cell raised: the kernel is idle again
+    except BaseException:
+        if kernel is not None:  # timed out (still busy) or died: every later run of the file would fail on it
+            from jupyter_core.utils import run_sync
+
+            run_sync(kernel.restart_kernel)(now=True)
+        raise

@@ -48,12 +48,20 @@ def _prose(text: str) -> str:
     return VERSION.sub(" ", re.sub(r"\]\([^)]*\)", "]", re.sub(r"`[^`]*`", " ", text)))
 
 
+QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"")
+
+
 def _quoted_as_printed(msgid: str, msgstr: str) -> tuple[str, str]:
-    """Both texts without the numbers written identically in each (a figure quoted as its source printed it,
-    e.g. a Russian source's "206 096" in the English text): the same characters are the same number."""
+    """Both texts without the numbers written identically in each that are quotations: a figure as its Russian
+    source printed it ("206 096", "69,8": written the Russian way in the English text too), or any figure inside
+    quotation marks in both texts. An English-written number (68.05, 11,734,642) copied into a translation outside
+    quotation marks stays, and fails: the translation must write it the language's way."""
+    quoted_id, quoted_str = " ".join(QUOTED.findall(msgid)), " ".join(QUOTED.findall(msgstr))
     for token in sorted(set(NUMBER_TOKEN.findall(msgid)), key=len, reverse=True):
         times = min(msgid.count(token), msgstr.count(token))  # each quotation once: "206 096" quoted, then used
-        if re.search(r"[ \u00a0\u202f,.]", token) and times:
+        written_locally = re.search(r"[ \u00a0\u202f]|,(?!\d{3}(?!\d))", token) is not None  # 206 096, 69,8
+        in_quotes = token in quoted_id and token in quoted_str
+        if re.search(r"[ \u00a0\u202f,.]", token) and times and (written_locally or in_quotes):
             msgid, msgstr = msgid.replace(token, " ", times), msgstr.replace(token, " ", times)
     return msgid, msgstr
 
@@ -150,6 +158,11 @@ def test_the_number_check_catches_a_retyped_or_dropped_number() -> None:
     assert number_problems("it printed “206 096 votes”", "напечатано «206 097 голосов»") != []
     assert number_problems("“206 096”: **206,096** entered", "«206 096»: внесено **206 096**") == []
     assert number_problems("“206 096”: **206,096** entered", "«206 096»: внесено **206 069**") != []
+    # an English-written number copied into a translation is not the language's way, unless both texts quote it
+    assert number_problems("68.05 % took part", "68.05 % приняли участие") != []
+    assert number_problems("of 11,734,642 voters", "из 11,734,642 избирателей") != []
+    assert number_problems('printed "68.05 %"', "напечатано «68.05 %»") == []
+    assert number_problems("Atpress prints 69,8 %", "Atpress печатает 69,8 %") == []  # a source's own writing
 
 
 def test_the_glossary_has_every_language_and_a_source_or_a_note_saying_there_is_none() -> None:

@@ -2,8 +2,8 @@
 
 Each notebook with a cell tagged ``parameters`` runs (papermill, into a temporary folder, never over the
 committed notebook) with another value: it must complete, and what depends on the choice must change
-(the ``expect`` text appears in its outputs and not in the committed ones). A bad value must stop in the
-cell after the parameters with a one-line answer that names the allowed values.
+(the ``expect`` text appears in its outputs and not in the committed ones). The runs of this file share one
+kernel (tests/notebook_runs.py), each from an emptied namespace. Bad values: tests/test_parameters_refused.py.
 """
 
 from __future__ import annotations
@@ -123,3 +123,19 @@ def test_a_shared_kernel_starts_each_run_from_an_empty_namespace(tmp_path: Path,
     with pytest.raises(papermill.PapermillExecutionError) as failure:
         run(second, tmp_path / "second-out.ipynb", {}, kernel)
     assert failure.value.ename == "NameError" and "left_over" in failure.value.evalue
+
+
+def test_a_shared_kernel_left_busy_by_a_timed_out_cell_is_restarted_for_the_next_run(tmp_path: Path,
+                                                                                       kernel: Any) -> None:
+    import nbformat
+
+    hung, after = tmp_path / "hung.ipynb", tmp_path / "after.ipynb"
+    for path, code in ((hung, "import time\ntime.sleep(600)"), (after, "print('ran')")):
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell(code)]
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(nb, path)
+    with pytest.raises(TimeoutError):
+        notebook_runs.run_with_parameters(hung, tmp_path / "hung-out.ipynb", {}, cell_timeout=3, kernel=kernel)
+    done = notebook_runs.run_with_parameters(after, tmp_path / "after-out.ipynb", {}, cell_timeout=10, kernel=kernel)
+    assert done.cells[-1].outputs[0]["text"] == "ran\n"

@@ -194,8 +194,8 @@ def text_nodes(path: Path, leave_out: str = "pre|code|script|style|textarea") ->
 
 
 def page_text(path: Path) -> str:
-    """A page's prose as one string: inline code kept, code blocks (folded cells), scripts and styles left out."""
-    return " ".join(" ".join(text_nodes(path, "pre|script|style|textarea")).split())
+    """Everything a page can show as one string: prose, code and printed outputs (scripts and styles left out)."""
+    return " ".join(" ".join(text_nodes(path, "script|style|textarea")).split())
 
 
 def test_no_percent_sign_can_wrap_away_from_its_number(site_dir: Path) -> None:
@@ -474,12 +474,13 @@ def test_each_edition_searches_its_own_language(page: Any, site_dir: Path) -> No
             assert re.search(heading, section, re.IGNORECASE), f"{lang} {query!r}: first hit {found[0]['heading']!r}"
             assert (site_dir / lang / found[0]["href"].split("#")[0]).is_file(), found[0]["href"]
             status = str(translated("Sections found: {count}", lang)).split("{")[0]
+            assert status.strip(), f"{lang}: the status line's translation starts with its count"
             assert page.inner_text("#site-search-status").startswith(status), page.inner_text("#site-search-status")
 
 
 def test_each_edition_offers_its_own_downloads(site_dir: Path) -> None:
     """Per edition: the notebook in that language (.ipynb), each chart's PNG and CSV from that language's run, CSV
-    header lines in that language; the test metadata of the runs' charts (chart_text) never reaches a page."""
+    header lines in that language."""
     from helpers.i18n import translated
 
     english = sorted((site_dir / "downloads").rglob("*_chart_*.csv"))
@@ -489,6 +490,7 @@ def test_each_edition_offers_its_own_downloads(site_dir: Path) -> None:
         charts = sorted((site_dir / lang / "downloads").rglob("*_chart_*.csv"))
         assert [p.name for p in charts] == [p.name for p in english], f"{lang}: not the same charts"
         licence = str(translated("Licence: {licence}", lang)).split("{")[0]
+        assert licence.strip(), f"{lang}: the licence line's translation starts with its value"
         for csv_file in charts:
             text = csv_file.read_text(encoding="utf-8")
             assert f"# {licence}" in text, f"{lang}/{csv_file.name}: header lines not in {lang}"
@@ -496,5 +498,3 @@ def test_each_edition_offers_its_own_downloads(site_dir: Path) -> None:
         assert differs, f"{lang}: every chart CSV is the English one"
         pngs = sorted((site_dir / lang / "downloads" / "03_approval").glob("*.png"))
         assert pngs and all(p.read_bytes() != (site_dir / p.relative_to(site_dir / lang)).read_bytes() for p in pngs)
-    for path in site_dir.rglob("*.html"):
-        assert "chart_text" not in path.read_text(encoding="utf-8"), path
