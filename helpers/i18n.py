@@ -120,8 +120,10 @@ def written_for(text: str, lang: str) -> str:
     return "".join(symbols["group"] if c == "," else symbols["decimal"] if c == "." else c for c in text)
 
 
-# the year, "жылғы" (of the year) and day and month, the year kept with its word by a no-break space
-KAZAKH_LONG_DATE = "y\u00a0'жылғы' d MMMM"
+# A date as this collection writes it: English day first, as its sources and prose do ("5 June 2022"); Russian in
+# CLDR's long form; Kazakh as official texts write it, "2022 жылғы 5 маусым" (the year kept with its word by a
+# no-break space), not CLDR's abbreviation "2022 ж. 5 маусым". Month names are Babel's.
+DATE_PATTERNS = {"en": "d MMMM y", "ru": "long", "kk": "y\u00a0'жылғы' d MMMM"}
 
 
 class _Formats:
@@ -155,18 +157,8 @@ class _Formats:
         return written_for(text, language())
 
     def date(self, day: dt.date) -> str:
-        """``June 5, 2022`` (en), ``5 июня 2022 г.`` (ru): CLDR's long date format; ``2022 жылғы 5 маусым`` (kk).
-
-        Kazakh is written as the commission and official texts write a date, "2022 жылғы 5 маусым", not with CLDR's
-        abbreviation "2022 ж. 5 маусым"; month names are still Babel's.
-        """
-        pattern = KAZAKH_LONG_DATE if language() == "kk" else "long"
-        return str(format_date(day, format=pattern, locale=self._locale()))
-
-    def month(self, year: int, month: int) -> str:
-        """``June 2022`` (en), ``июнь 2022`` (ru), ``маусым 2022`` (kk): the month standing alone, as a label."""
-        text = str(format_date(dt.date(year, month, 1), format="LLLL y", locale=self._locale()))
-        return text if language() == "en" else text[:1].lower() + text[1:]
+        """``5 June 2022`` (en), ``5 июня 2022 г.`` (ru), ``2022 жылғы 5 маусым`` (kk): see DATE_PATTERNS."""
+        return str(format_date(day, format=DATE_PATTERNS[language()], locale=self._locale()))
 
     def signed(self, value: float | int | Decimal, places: int) -> str:
         """A change with its sign: ``+0.38``, ``−0.38`` (a true minus sign)."""
